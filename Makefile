@@ -1,0 +1,60 @@
+# lvmm top level. The module is built by kbuild through ./Kbuild; the
+# test bed (QEMU TCG, no hardware virtualization needed) is in
+# scripts/testbed/.
+#   make [KDIR=...] [W=1]   lvmm.ko, the tools and the selftests
+#   make check              build everything, boot the test VMs, run KUnit
+#                           and the selftests; last line "N passed, N failed"
+#   make demo | bench       boot a VM in demo / benchmark mode
+#   make install            modules_install + the tools' install
+
+# Default KDIR: the running kernel's build tree, else the test bed's own
+# 6.1 kernel once `make check` has built it.
+ifeq ($(origin KDIR),undefined)
+KDIR := $(patsubst %/Makefile,%,$(wildcard /lib/modules/$(shell uname -r)/build/Makefile))
+ifeq ($(KDIR),)
+KDIR := $(shell bash scripts/testbed/build-kernel.sh --print-dir-if-built 2>/dev/null)
+endif
+endif
+
+TOOL_DIRS := tools/lib tools/vmctl tools/ctr tools/bench
+SELFTEST_DIR := selftests/lvmm
+KBUILD := $(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(W),W=$(W))
+
+# Directories are built only once they have a Makefile, so the tree
+# builds while its parts are still being written.
+sub = set -e; for d in $(1); do if [ -f $$d/Makefile ]; then $(MAKE) -C $$d $(2); fi; done
+
+.PHONY: all module tools selftests check demo bench clean install kdir-check
+
+all: module tools selftests
+
+kdir-check:
+	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers-$$(uname -r), pass KDIR=..., or run make check once" >&2; exit 1; }
+
+module: kdir-check
+	$(KBUILD) modules
+
+tools:
+	@$(call sub,$(TOOL_DIRS),)
+
+# KSFT_DIR holds kselftest_harness.h and kselftest.h (from linux-source).
+selftests: tools
+	@$(call sub,$(SELFTEST_DIR),KSFT_DIR=$$(bash scripts/testbed/ksft-headers.sh))
+
+check:
+	bash scripts/testbed/check.sh
+
+demo:
+	bash scripts/testbed/demo.sh demo
+
+bench:
+	bash scripts/testbed/demo.sh bench
+
+install: module tools
+	$(KBUILD) modules_install
+	@$(call sub,tools/vmctl tools/ctr,install)
+
+clean:
+	if [ -n "$(KDIR)" ]; then $(KBUILD) clean; fi
+	@$(call sub,$(TOOL_DIRS) $(SELFTEST_DIR),clean)
+	rm -rf .testbed

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory by guest-physical address.  The vCPU runs in the creator's
+ * process, so guest RAM is reached through the slot's user mapping.
+ */
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+
+#include "lvmm.h"
+
+static int access_guest(struct lvmm_vcpu *vcpu, u64 gpa, void *buf,
+			unsigned int len, bool write)
+{
+	const struct lvmm_memslot *s;
+	unsigned long left;
+	int ret = 0;
+
+	mutex_lock(&vcpu->vm->lock);
+	s = lvmm_slots_find(&vcpu->vm->slots, gpa);
+	if (!s || len > s->size - (gpa - s->gpa) || (write && (s->flags & LVMM_MEM_READONLY))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	if (write)
+		left = copy_to_user((void __user *)lvmm_slot_hva(s, gpa), buf, len);
+	else
+		left = copy_from_user(buf, (void __user *)lvmm_slot_hva(s, gpa), len);
+	if (left)
+		ret = -EFAULT;
+out:
+	mutex_unlock(&vcpu->vm->lock);
+	return ret;
+}
+
+int lvmm_read_guest(struct lvmm_vcpu *vcpu, u64 gpa, void *buf, unsigned int len)
+{
+	return access_guest(vcpu, gpa, buf, len, false);
+}
+
+int lvmm_write_guest(struct lvmm_vcpu *vcpu, u64 gpa, const void *buf, unsigned int len)
+{
+	return access_guest(vcpu, gpa, (void *)buf, len, true);
+}
+
+/*
+ * Nested page fault on RAM: pin the backing page and map it.  Returns 1
+ * when mapped (re-enter), 0 when @gpa is MMIO for userspace (no slot, or
+ * a write to a read-only slot), or -errno.
+ */
+int lvmm_fault_in(struct lvmm_vcpu *vcpu, u64 gpa, bool write)
+{
+	struct lvmm_vm *vm = vcpu->vm;
+	const struct lvmm_memslot *s;
+	struct page *page;
+	bool writable;
+	int ret;
+
+	mutex_lock(&vm->lock);
+	s = lvmm_slots_find(&vm->slots, gpa);
+	writable = s && !(s->flags & LVMM_MEM_READONLY);
+	if (!s || (write && !writable)) {
+		ret = 0;
+		goto out;
+	}
+	ret = pin_user_pages_unlocked(lvmm_slot_hva(s, gpa & PAGE_MASK), 1, &page,
+				      FOLL_LONGTERM | (writable ? FOLL_WRITE : 0));
+	if (ret != 1) {
+		ret = ret < 0 ? ret : -EFAULT;
+		goto out;
+	}
+	ret = lvmm_mmu_map(&vm->mmu, gpa & PAGE_MASK, page, writable);
+	if (ret) {
+		unpin_user_page(page);
+		/* Another vCPU mapped it first: fine, re-enter. */
+		ret = ret == -EEXIST ? 1 : ret;
+		goto out;
+	}
+	ret = 1;
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}

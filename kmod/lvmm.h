@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lvmm core: the vendor-neutral view of VMs and vCPUs, and the ops table a
+ * hardware backend (svm.c today, vmx.c later) implements.
+ */
+#ifndef LVMM_CORE_H
+#define LVMM_CORE_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/lvmm.h>
+#include <asm/fpu/api.h>
+
+#include "memslot.h"
+#include "mmu.h"
+
+/* Index of each general register in lvmm_vcpu.regs: the x86 encoding order. */
+enum lvmm_reg {
+	LVMM_RAX, LVMM_RCX, LVMM_RDX, LVMM_RBX,
+	LVMM_RSP, LVMM_RBP, LVMM_RSI, LVMM_RDI,
+	LVMM_R8, LVMM_R9, LVMM_R10, LVMM_R11,
+	LVMM_R12, LVMM_R13, LVMM_R14, LVMM_R15,
+	LVMM_NR_REGS
+};
+
+/* What a backend found when the guest exited, in vendor-neutral terms. */
+enum lvmm_exit_kind {
+	LVMM_X_NONE,		/* nothing to do (host interrupt): re-enter */
+	LVMM_X_IO,
+	LVMM_X_NPF,		/* second-level page fault */
+	LVMM_X_NOP,		/* skip the instruction (INVD) */
+	LVMM_X_HLT,
+	LVMM_X_CPUID,
+	LVMM_X_RDMSR,
+	LVMM_X_WRMSR,
+	LVMM_X_HYPERCALL,
+	LVMM_X_SHUTDOWN,
+	LVMM_X_FAIL_ENTRY,
+	LVMM_X_IRQ_WINDOW,
+	LVMM_X_EXCEPTION,	/* intercepted exception to reflect back */
+	LVMM_X_UD,		/* instruction the guest may not use: inject #UD */
+	LVMM_X_UNHANDLED,
+};
+
+struct lvmm_exit {
+	enum lvmm_exit_kind kind;
+	u64 code, info1, info2;	/* the raw hardware exit, for reports */
+	u64 next_rip;		/* 0 when the hardware did not say... */
+	u8 insn_len;		/* ...then RIP advances by this */
+	union {
+		struct {
+			u16 port;
+			u8 size;	/* 1, 2, 4 */
+			u8 addr_size;	/* 2, 4, 8 (string I/O) */
+			bool in, string, rep;
+		} io;
+		struct {
+			u64 gpa;
+			bool write, present, in_walk;
+		} npf;
+		struct {
+			u8 vector;
+			bool has_error;
+			u32 error;
+		} exc;
+	};
+};
+
+/* Work a RUN must finish with userspace's data before entering the guest. */
+enum lvmm_pending {
+	LVMM_PENDING_NONE,
+	LVMM_PENDING_IO_IN,
+	LVMM_PENDING_MMIO_READ,
+	LVMM_PENDING_HYPERCALL,
+};
+
+struct lvmm_vm;
+struct lvmm_vcpu;
+
+struct lvmm_arch_ops {
+	const char *name;
+	const struct lvmm_pte_format *pte_format;
+	int (*hardware_setup)(void);
+	void (*hardware_unsetup)(void);
+	int (*cpu_enable)(void);		/* on this CPU, irqs off */
+	void (*cpu_disable)(void);
+	int (*vcpu_create)(struct lvmm_vcpu *vcpu);
+	void (*vcpu_free)(struct lvmm_vcpu *vcpu);
+	void (*vcpu_reset)(struct lvmm_vcpu *vcpu);
+	/* One guest entry; called with preemption disabled. */
+	void (*vcpu_run)(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exit *exit);
+	void (*get_sregs)(struct lvmm_vcpu *vcpu, struct lvmm_sregs *sregs);
+	void (*set_sregs)(struct lvmm_vcpu *vcpu, const struct lvmm_sregs *sregs);
+	int (*get_msr)(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct lvmm_vcpu *vcpu, u32 index, u64 data);
+	bool (*interrupt_allowed)(struct lvmm_vcpu *vcpu);
+	void (*inject_irq)(struct lvmm_vcpu *vcpu, u8 vector);
+	void (*inject_exception)(struct lvmm_vcpu *vcpu, u8 vector, bool has_error, u32 error);
+	void (*set_irq_window)(struct lvmm_vcpu *vcpu, bool enable);
+};
+
+extern const struct lvmm_arch_ops *lvmm_ops;
+
+struct lvmm_vm {
+	refcount_t users;		/* the VM fd and one per vCPU */
+	struct mm_struct *mm;		/* the creator's: guest memory lives there */
+	struct mutex lock;		/* slots, mmu, vcpus[] */
+	struct lvmm_slots slots;
+	struct lvmm_mmu mmu;
+	u64 tlb_gen;			/* bumped when mappings are removed */
+	struct lvmm_vcpu *vcpus[LVMM_MAX_VCPUS];
+};
+
+enum lvmm_vcpu_mode { LVMM_OUTSIDE_GUEST, LVMM_IN_GUEST };
+
+struct lvmm_vcpu {
+	struct lvmm_vm *vm;
+	unsigned int id;
+	struct mutex mutex;		/* one ioctl at a time */
+	struct lvmm_run *run;
+
+	unsigned long regs[LVMM_NR_REGS];
+	u64 rip, rflags;
+
+	/* Where the vCPU entered last, for TLB flush decisions. */
+	int cpu, last_cpu;
+	int mode;
+	u64 tlb_gen;
+
+	struct fpu_guest guest_fpu;
+
+	struct lvmm_cpuid_entry *cpuid;
+	u32 cpuid_nent;
+
+	enum lvmm_pending pending;
+	struct {
+		u8 size, reg;
+		bool high_byte;
+		u8 dst_size;
+		bool sign_extend;
+		u64 next_rip;
+		/* string IN */
+		u32 count;
+		u64 gpa;
+		bool string, rep;
+		u8 addr_size;
+	} pend;
+
+	bool irq_pending;
+	u8 irq_vector;
+
+	void *arch;
+};
+
+/* vm.c */
+int lvmm_create_vm(void);
+void lvmm_vm_put(struct lvmm_vm *vm);
+void lvmm_vm_kick_all(struct lvmm_vm *vm);
+
+/* vcpu.c */
+int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id);
+
+/* exit.c: returns 1 to re-enter the guest, 0 to return to userspace. */
+int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+int lvmm_complete_pending(struct lvmm_vcpu *vcpu);
+
+/* guest memory by guest-physical address, through the slot's user mapping */
+int lvmm_read_guest(struct lvmm_vcpu *vcpu, u64 gpa, void *buf, unsigned int len);
+int lvmm_write_guest(struct lvmm_vcpu *vcpu, u64 gpa, const void *buf, unsigned int len);
+int lvmm_fault_in(struct lvmm_vcpu *vcpu, u64 gpa, bool write);
+
+/* hwenable.c */
+int lvmm_hw_init(void);
+void lvmm_hw_exit(void);
+int lvmm_hw_get(void);
+void lvmm_hw_put(void);
+
+extern const struct lvmm_arch_ops lvmm_svm_ops;
+
+static inline bool lvmm_is_canonical(u64 addr)
+{
+	return ((s64)addr << 16 >> 16) == (s64)addr;
+}
+
+#endif /* LVMM_CORE_H */

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lvmm: a lightweight in-kernel hypervisor.  Module entry points and the
+ * /dev/lvmm system ioctls; the backend is chosen from CPUID at load.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include "lvmm.h"
+
+const struct lvmm_arch_ops *lvmm_ops;
+
+static long lvmm_dev_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case LVMM_GET_API_VERSION:
+		return arg ? -EINVAL : LVMM_API_VERSION;
+	case LVMM_CREATE_VM:
+		return arg ? -EINVAL : lvmm_create_vm();
+	case LVMM_GET_VCPU_MMAP_SIZE:
+		return arg ? -EINVAL : PAGE_SIZE;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations lvmm_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = lvmm_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice lvmm_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "lvmm",
+	.fops = &lvmm_dev_fops,
+	.mode = 0660,
+};
+
+static const struct lvmm_arch_ops *lvmm_pick_backend(void)
+{
+	if (boot_cpu_has(X86_FEATURE_SVM))
+		return &lvmm_svm_ops;
+	return NULL;
+}
+
+static int __init lvmm_init(void)
+{
+	int ret;
+
+	lvmm_ops = lvmm_pick_backend();
+	if (!lvmm_ops) {
+		pr_err("lvmm: this CPU has no AMD-V (SVM); lvmm cannot run here\n");
+		return -ENODEV;
+	}
+	ret = lvmm_ops->hardware_setup();
+	if (ret)
+		return ret;
+	ret = lvmm_hw_init();
+	if (ret)
+		goto err_setup;
+	ret = misc_register(&lvmm_dev);
+	if (ret)
+		goto err_hw;
+	pr_info("lvmm: loaded, backend %s, ABI version %d\n", lvmm_ops->name, LVMM_API_VERSION);
+	return 0;
+
+err_hw:
+	lvmm_hw_exit();
+err_setup:
+	lvmm_ops->hardware_unsetup();
+	return ret;
+}
+
+static void __exit lvmm_exit(void)
+{
+	misc_deregister(&lvmm_dev);
+	lvmm_hw_exit();
+	lvmm_ops->hardware_unsetup();
+}
+
+module_init(lvmm_init);
+module_exit(lvmm_exit);
+MODULE_DESCRIPTION("lvmm: lightweight in-kernel hypervisor");
+MODULE_LICENSE("GPL");

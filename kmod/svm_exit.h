@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Translation of SVM #VMEXIT codes to vendor-neutral exits. */
+#ifndef LVMM_SVM_EXIT_H
+#define LVMM_SVM_EXIT_H
+
+#include "lvmm.h"
+
+/* @nrip: the VMCB's next RIP when the CPU has NRIP save, else 0. */
+void lvmm_svm_decode_exit(u64 code, u64 info1, u64 info2, u64 nrip, struct lvmm_exit *x);
+
+#endif /* LVMM_SVM_EXIT_H */

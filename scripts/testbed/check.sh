@@ -1,0 +1,69 @@
+#!/bin/bash
+# make check: build everything, boot the KUnit test kernel and Debian's
+# stock kernel in QEMU TCG, run KUnit and the selftests inside, and end
+# with exactly one line "N passed, N failed[, N skipped]" (exit 1 on any
+# failure). Each phase's output is in $LVMM_OUT/logs/PHASE.log.
+# Environment: LVMM_CHECK_TIMEOUT (whole run, default 85 min: under CI's
+# 90), LVMM_BOOT_TIMEOUT (per boot, default 1200 s), LVMM_KERNELS
+# (default "test stock"), and run-qemu.sh's LVMM_TEST_TIMEOUT etc.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+# One time limit over the whole run, so CI never stops it silently: on
+# expiry the last line still reports a failure.
+if [ -z "${LVMM_CHECK_GUARDED:-}" ]; then
+	export LVMM_CHECK_GUARDED=1
+	limit=${LVMM_CHECK_TIMEOUT:-5100}
+	timeout -k 30 "$limit" bash "$0" "$@" &
+	pid=$!
+	trap 'kill -TERM $pid 2>/dev/null; wait $pid; exit 130' INT TERM
+	rc=0
+	wait $pid || rc=$?
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		echo "check: stopped by the ${limit} s limit (LVMM_CHECK_TIMEOUT)"
+		echo "0 passed, 1 failed"
+	fi
+	exit $rc
+fi
+
+kernels=${LVMM_KERNELS:-test stock}
+logs=$LVMM_OUT/logs
+mkdir -p "$logs"
+
+# phase NAME CMD...: run one step into its log and print its duration; a
+# failed step shows the log's tail and ends the run as one failure.
+phase() {
+	local name=$1 log=$logs/$1.log t0 ms
+	shift
+	printf 'check: %-14s' "$name"
+	t0=$(date +%s%N)
+	if "$@" >"$log" 2>&1; then
+		ms=$((($(date +%s%N) - t0) / 1000000))
+		printf '%5d.%d s\n' $((ms / 1000)) $((ms % 1000 / 100))
+	else
+		echo " FAILED (log: $log)"
+		tail -n 30 "$log" | sed 's/^/    | /'
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+}
+
+phase deps bash "$TESTBED_DIR/deps.sh"
+for k in $kernels; do
+	case $k in
+	# built once per source version and config (~15 min on 2 cores)
+	test) phase test-kernel bash "$TESTBED_DIR/build-kernel.sh" ;;
+	stock) phase stock-kernel bash "$TESTBED_DIR/fetch-stock.sh" ;;
+	esac
+done
+phase userspace make -C "$TOPDIR" tools selftests
+for k in $kernels; do
+	phase "stage-$k" bash "$TESTBED_DIR/stage.sh" "$k" "$LVMM_OUT/$k"
+done
+dirs=()
+for k in $kernels; do
+	phase "boot-$k" bash "$TESTBED_DIR/run-qemu.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
+		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_BOOT_TIMEOUT:-1200}" "$LVMM_OUT/$k"
+	dirs+=("$LVMM_OUT/$k")
+done
+exec bash "$TESTBED_DIR/parse-results.sh" "${dirs[@]}"

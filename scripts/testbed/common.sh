@@ -1,0 +1,29 @@
+# Shared settings for the test-bed scripts; sourced, not run.
+# Caches live outside the repository and are rebuilt when missing.
+LVMM_CACHE=${LVMM_CACHE:-$HOME/.cache/lvmm}
+TESTBED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOPDIR=$(cd "$TESTBED_DIR/../.." && pwd)
+JOBS=${JOBS:-$(nproc)}
+mkdir -p "$LVMM_CACHE"
+
+# The test kernel's cache key: linux-source version + config fragment hash.
+test_kernel_dir() {
+	local ver hash
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+	hash=$(sha256sum "$TESTBED_DIR/test-kernel.config" | cut -c1-12)
+	echo "$LVMM_CACHE/kernel-$ver-$hash"
+}
+
+# The stock Debian kernel that linux-image-amd64 currently depends on.
+stock_kernel_version() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\(6\.1\..*-amd64\)$/\1/p' | head -n1
+}
+
+# Where a stock kernel's .deb is unpacked (dpkg -x), per version.
+stock_kernel_dir() {
+	echo "$LVMM_CACHE/stock-$1"
+}
+
+# Build products and logs of check/demo/bench (git-ignored).
+LVMM_OUT=${LVMM_OUT:-$TOPDIR/.testbed}

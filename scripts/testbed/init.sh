@@ -1,0 +1,67 @@
+#!/bin/sh
+# /init of the lvmm test VM (busybox sh). The mode comes from the kernel
+# command line: lvmm.mode=check|demo|bench (lvmm.timeout= bounds each
+# selftest, in seconds). Output goes to the second serial port (ttyS1),
+# framed by @@LVMM-BEGIN/END markers that parse-results.sh reads, so
+# kernel messages on the console (ttyS0) never interleave with it.
+# QEMU runs with -no-reboot, so `reboot -f` ends the VM.
+export PATH=/usr/bin:/bin:/usr/sbin:/sbin:/bench LVMM_KO=/lvmm.ko HOME=/tmp
+
+mount -t devtmpfs dev /dev
+exec </dev/console >/dev/console 2>&1	# in case the cpio had no /dev/console
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmp /tmp
+
+mode=check timeout=120
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	lvmm.mode=*) mode=${arg#*=} ;;
+	lvmm.timeout=*) timeout=${arg#*=} ;;
+	esac
+done
+
+stty -F /dev/ttyS1 raw -echo	# no \n -> \r\n translation in results.log
+exec 3>/dev/ttyS1
+
+# run NAME CMD...: one framed block holding CMD's output and exit code.
+# The name also goes to the kernel log, so a splat on the console can be
+# attributed to the test that was running.
+run() {
+	name=$1
+	shift
+	echo "lvmm-test: $name" >/dev/kmsg
+	echo "@@LVMM-BEGIN $name@@" >&3
+	"$@" </dev/null >&3 2>&1
+	rc=$?
+	echo "@@LVMM-END $name rc=$rc@@" >&3
+	return $rc
+}
+
+check() {
+	run insmod insmod /lvmm.ko
+	# KUnit suites ran at insmod; debugfs keeps each suite's full KTAP.
+	for d in /sys/kernel/debug/kunit/*; do
+		[ -f "$d/results" ] && run "kunit/${d##*/}" cat "$d/results"
+	done
+	# Selftests: one program per line, relative to /selftests.
+	[ -f /selftests/TESTS ] && while read -r t _; do
+		case $t in '' | '#'*) continue ;; esac
+		(cd /selftests && run "$t" timeout -s KILL "$timeout" "./$t")
+	done </selftests/TESTS
+	# Unloading last catches teardown bugs (leaks, lockdep, WARN_ON).
+	if grep -q '^lvmm ' /proc/modules; then run rmmod rmmod lvmm; fi
+}
+
+case $mode in
+check) check ;;
+demo) run insmod insmod /lvmm.ko && run demo sh /demo.sh ;;
+bench) run bench sh /bench.sh ;;
+shell) setsid cttyhack sh ;;	# for debugging by hand: -serial mon:stdio
+*) run init sh -c "echo unknown lvmm.mode=$mode; exit 1" ;;
+esac
+
+echo "@@LVMM-DONE@@" >&3
+exec 3>&-	# the last close of a serial port waits for its output to drain
+reboot -f

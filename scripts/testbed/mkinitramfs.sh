@@ -1,0 +1,83 @@
+#!/bin/bash
+# Pack the test VM's initramfs: static busybox, /init (init.sh), lvmm.ko,
+# the given extra modules (KVM, the benchmark peer; `modprobe kvm_amd`
+# works inside), and whatever userspace exists in the checkout:
+#   /selftests/TESTS + each program it lists  <- selftests/lvmm/
+#   /usr/bin/vmctl (and /vmctl), /guests/*.bin <- tools/vmctl/
+#   /usr/bin/ctr                               <- tools/ctr/ctr
+#   /bench/* (executables), /bench.sh          <- tools/bench/
+#   /demo.sh                                   <- scripts/testbed/guest-demo.sh
+# usage: mkinitramfs.sh OUT.cpio.gz KVER LVMM_KO [MODULE.ko...]
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+out=$1 kver=$2 ko=$3
+shift 3
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,selftests}
+
+# There is no libc in the image: a dynamic binary gets its loader and
+# libraries copied along (and a warning, since the tools should be static).
+add() { # add SRC DEST-IN-ROOT
+	install -D -m "$(stat -c %a "$1")" "$1" "$root/$2"
+	if readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; then
+		echo "mkinitramfs: warning: $1 is not static; copying its libraries" >&2
+		ldd "$1" | grep -o '/[^ ]*' | while read -r lib; do
+			[ -e "$root$lib" ] || install -D "$lib" "$root$lib"
+		done
+	fi
+}
+
+add /bin/busybox bin/busybox
+"$root/bin/busybox" --list-full | while read -r applet; do
+	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+done
+install -m 755 "$TESTBED_DIR/init.sh" "$root/init"
+install -m 755 "$TESTBED_DIR/guest-demo.sh" "$root/demo.sh"
+mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true # not as a user
+install -m 644 "$ko" "$root/lvmm.ko"
+
+moddir=$root/lib/modules/$kver/kernel
+mkdir -p "$moddir"
+for m in "$@"; do
+	case $m in
+	*.xz) xz -dc "$m" >"$moddir/$(basename "$m" .xz)" ;;
+	*.zst) zstd -qdc "$m" >"$moddir/$(basename "$m" .zst)" ;;
+	*) cp "$m" "$moddir/" ;;
+	esac
+done
+depmod -b "$root" "$kver" 2>/dev/null
+
+st=$TOPDIR/selftests/lvmm
+if [ -f "$st/TESTS" ]; then
+	cp "$st/TESTS" "$root/selftests/TESTS"
+	while read -r t _; do
+		case $t in '' | '#'*) continue ;; esac
+		# A missing program is left out here and fails inside (rc=127).
+		if [ -f "$st/$t" ]; then add "$st/$t" "selftests/$t"
+		else echo "mkinitramfs: warning: selftest $t is not built" >&2; fi
+	done <"$st/TESTS"
+fi
+
+vm=$TOPDIR/tools/vmctl
+if [ -x "$vm/vmctl" ]; then
+	add "$vm/vmctl" usr/bin/vmctl
+	ln -s usr/bin/vmctl "$root/vmctl"
+fi
+for g in "$vm"/guests/*.bin; do
+	[ ! -f "$g" ] || install -D -m 644 "$g" "$root/guests/${g##*/}"
+done
+[ ! -x "$TOPDIR/tools/ctr/ctr" ] || add "$TOPDIR/tools/ctr/ctr" usr/bin/ctr
+for b in "$TOPDIR"/tools/bench/*; do
+	[ -f "$b" ] && [ -x "$b" ] || continue
+	case ${b##*/} in
+	bench.sh) add "$b" bench.sh ;;
+	*) add "$b" "bench/${b##*/}" ;;
+	esac
+done
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,41 @@
+#!/bin/bash
+# Boot one kernel + initramfs under QEMU TCG with SVM and NPT exposed.
+# ttyS0 -> OUTDIR/console.log (kernel messages), ttyS1 -> OUTDIR/results.log
+# (framed test output, see init.sh). Writes OUTDIR/status: "ok", "timeout"
+# or "qemu-rc=N", and OUTDIR/seconds; the verdict is parse-results.sh's.
+# usage: run-qemu.sh KERNEL INITRD MODE TIMEOUT-SECONDS OUTDIR
+# Environment: LVMM_APPEND (extra kernel arguments), LVMM_QEMU_ARGS,
+# LVMM_TEST_TIMEOUT (seconds per selftest inside, default 120).
+set -euo pipefail
+
+kernel=$1 initrd=$2 mode=$3 limit=$4 out=$5
+mkdir -p "$out"
+rm -f "$out"/console.log "$out"/results.log "$out"/status "$out"/seconds
+
+# loglevel=5 rather than quiet: WARN splats and lockdep reports are
+# KERN_WARNING and must reach the console log.
+append="console=ttyS0 loglevel=5 panic=-1 lvmm.mode=$mode"
+append+=" lvmm.timeout=${LVMM_TEST_TIMEOUT:-120} ${LVMM_APPEND:-}"
+
+# QEMU 7.2 TCG cannot provide nrip-save etc.; its warnings go to qemu.err.
+# --foreground keeps QEMU in our process group, so a caller's own time
+# limit (check.sh) or Ctrl-C stops it too.
+t0=$(date +%s%N)
+rc=0
+# shellcheck disable=SC2086 # LVMM_QEMU_ARGS is a word list
+timeout --foreground -k 10 "$limit" qemu-system-x86_64 -accel tcg -cpu EPYC,+svm,+npt \
+	-smp 2 -m 1G -nodefaults -no-user-config -display none -no-reboot \
+	-serial "file:$out/console.log" -serial "file:$out/results.log" \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" \
+	${LVMM_QEMU_ARGS:-} 2>"$out/qemu.err" || rc=$?
+secs=$(( ($(date +%s%N) - t0) / 1000000 ))
+secs=$((secs / 1000)).$((secs % 1000 / 100))
+
+case $rc in
+0) status=ok ;;
+124 | 137) status=timeout ;;
+*) status=qemu-rc=$rc ;;
+esac
+echo "$status" >"$out/status"
+echo "$secs" >"$out/seconds"
+echo "run-qemu: $mode boot of ${kernel##*/}: $status after $secs s" >&2

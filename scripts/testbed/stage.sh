@@ -1,0 +1,45 @@
+#!/bin/bash
+# Ready one kernel for a test boot: build lvmm.ko against it and pack the
+# initramfs. KIND is "test" (the cached KUnit kernel, built if needed) or
+# "stock" (Debian's, fetched if needed). Leaves OUTDIR/kernel (the image's
+# path), OUTDIR/initramfs.cpio.gz and the module build in OUTDIR/mod.
+# usage: stage.sh KIND OUTDIR
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+kind=$1 out=$2
+case $kind in
+test)
+	kdir=$(bash "$TESTBED_DIR/build-kernel.sh")
+	image=$kdir/arch/x86/boot/bzImage
+	kver=$(cat "$kdir/include/config/kernel.release")
+	modtree=$(dirname "$kdir")/modroot/lib/modules/$kver ;;
+stock)
+	info=$(bash "$TESTBED_DIR/fetch-stock.sh")
+	image=${info%%$'\n'*} kdir=${info#*$'\n'}
+	kver=${image##*/vmlinuz-}
+	modtree=${image%/boot/*}/lib/modules/$kver ;;
+*)
+	echo "stage: unknown kernel kind '$kind' (test or stock)" >&2
+	exit 2 ;;
+esac
+
+mkdir -p "$out"
+ko=$(bash "$TESTBED_DIR/build-module.sh" "$kdir" "$out/mod")
+
+# KVM, the benchmark's peer, with what it needs (Debian's kvm_amd needs
+# ccp for SEV): follow modinfo's depends field from kvm_amd.
+declare -A path seen
+while read -r f; do
+	n=${f##*/} && n=${n%%.ko*} && path[${n//-/_}]=$f
+done < <(find "$modtree" -name '*.ko*')
+want=(kvm_amd) kvm=()
+while [ ${#want[@]} -gt 0 ]; do
+	m=${want[0]} && want=("${want[@]:1}")
+	[ -z "${seen[$m]:-}" ] && [ -n "${path[$m]:-}" ] || continue
+	seen[$m]=1 && kvm+=("${path[$m]}")
+	IFS=, read -ra deps <<<"$(modinfo -F depends "${path[$m]}")"
+	want+=("${deps[@]}")
+done
+bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
+echo "$image" >"$out/kernel"

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest code for the selftests.  Each snippet is position independent
+ * (or assumes its load address, GUEST_CODE = 0x1000) and is copied into
+ * guest memory by the test; GUEST_SNIPPET gives it start/end symbols.
+ */
+#define GUEST_SNIPPET(name)	.globl name, name##_end; name:
+#define GUEST_END(name)		name##_end:
+
+	.section .rodata.guest, "a"
+
+	.code16
+GUEST_SNIPPET(guest_hlt16)
+	hlt
+GUEST_END(guest_hlt16)
+
+/* OUT of each width, then HLT. */
+GUEST_SNIPPET(guest_out16)
+	mov	$0x12, %al
+	out	%al, $0x10
+	mov	$0x3456, %ax
+	out	%ax, $0x12
+	mov	$0xdeadbeef, %eax
+	out	%eax, $0x14
+	hlt
+GUEST_END(guest_out16)
+
+/* IN from 0x20 (byte) and 0x22 (dword), echo them back on 0x21 / 0x23. */
+GUEST_SNIPPET(guest_in16)
+	in	$0x20, %al
+	out	%al, $0x21
+	in	$0x22, %eax
+	out	%eax, $0x23
+	hlt
+GUEST_END(guest_in16)
+
+/* rep outsb of 5 bytes at 0x2000 to port 0x30, rep insb of 6 bytes to 0x3000. */
+GUEST_SNIPPET(guest_string16)
+	cld
+	mov	$0x2000, %si
+	mov	$5, %cx
+	mov	$0x30, %dx
+	rep outsb
+	mov	$0x3000, %di
+	mov	$6, %cx
+	mov	$0x31, %dx
+	rep insb
+	hlt
+GUEST_END(guest_string16)
+
+/* MMIO at 0x9000 (no slot): dword store, dword load echoed on port 0x40,
+ * byte store of an immediate; then a byte store into the read-only slot
+ * at 0xa000 and a load from it, echoed on port 0x41. */
+GUEST_SNIPPET(guest_mmio16)
+	mov	$0x9000, %bx
+	mov	$0x11223344, %eax
+	mov	%eax, (%bx)
+	mov	(%bx), %ecx
+	mov	%ecx, %eax
+	out	%eax, $0x40
+	movb	$0x77, 4(%bx)
+	mov	$0xa000, %si
+	movb	$0x66, (%si)
+	mov	(%si), %al
+	out	%al, $0x41
+	hlt
+GUEST_END(guest_mmio16)
+
+/* CPUID leaf 0x40000000, then HLT: the host reads the registers. */
+GUEST_SNIPPET(guest_cpuid16)
+	mov	$0x40000000, %eax
+	xor	%ecx, %ecx
+	cpuid
+	hlt
+GUEST_END(guest_cpuid16)
+
+GUEST_SNIPPET(guest_hypercall16)
+	mov	$5, %eax
+	mov	$1, %ebx
+	mov	$2, %ecx
+	mov	$3, %edx
+	mov	$4, %esi
+	vmmcall
+	hlt
+GUEST_END(guest_hypercall16)
+
+/* INT3 with an empty IDT: #GP, #DF, then a triple fault. */
+GUEST_SNIPPET(guest_int3_16)
+	int3
+	hlt
+GUEST_END(guest_int3_16)
+
+/* Guest writes 0xfeedface at 0x5000 and echoes the dword at 0x6000 on 0x50. */
+GUEST_SNIPPET(guest_mem16)
+	movl	$0xfeedface, %eax
+	mov	$0x5000, %bx
+	mov	%eax, (%bx)
+	mov	$0x6000, %bx
+	mov	(%bx), %eax
+	out	%eax, $0x50
+	hlt
+GUEST_END(guest_mem16)
+
+/* Count in EBX forever. */
+GUEST_SNIPPET(guest_spin16)
+1:	inc	%ebx
+	jmp	1b
+GUEST_END(guest_spin16)
+
+/* Add 1 to the dword at (%si) %cx times, then HLT. */
+GUEST_SNIPPET(guest_count16)
+1:	incl	(%si)
+	dec	%ecx
+	jnz	1b
+	hlt
+GUEST_END(guest_count16)
+
+/* Interrupts: announce on 0x51 with IF=0, STI, wait in HLT. */
+GUEST_SNIPPET(guest_irq16)
+	cli
+	out	%al, $0x51
+	sti
+	nop
+1:	hlt
+	jmp	1b
+GUEST_END(guest_irq16)
+
+/* The handler for the injected vector: report it on 0x52. */
+GUEST_SNIPPET(guest_irq_handler16)
+	mov	$0x99, %al
+	out	%al, $0x52
+	iret
+GUEST_END(guest_irq_handler16)
+
+	.code32
+GUEST_SNIPPET(guest_pmode32)
+	mov	$0xabcd1234, %eax
+	out	%eax, $0x70
+	mov	$0x100000, %edi		/* above 1 MiB: needs 32-bit addressing */
+	movl	$0x5a5a5a5a, (%edi)
+	hlt
+GUEST_END(guest_pmode32)
+
+	.code64
+/* 64-bit arithmetic, an OUT, and an 8-byte MMIO store to 0x400000. */
+GUEST_SNIPPET(guest_long64)
+	movabs	$0x123456789abcdef0, %rbx
+	add	$1, %rbx
+	mov	%ebx, %eax
+	out	%eax, $0x60
+	mov	$0x400000, %rcx
+	mov	%rbx, (%rcx)
+	hlt
+GUEST_END(guest_long64)

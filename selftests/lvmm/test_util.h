@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the lvmm selftests: a VM with RAM at guest-physical 0,
+ * guest snippets from guest_code.S, and checks for the exits they cause.
+ */
+#ifndef LVMM_TEST_UTIL_H
+#define LVMM_TEST_UTIL_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "lvmm.h"
+
+#define GUEST_CODE	0x1000
+#define GUEST_RAM	(64 * 1024)
+
+#define DECLARE_SNIPPET(name) extern const uint8_t name[], name##_end[]
+#define SNIPPET_SIZE(name) ((size_t)(name##_end - name))
+
+DECLARE_SNIPPET(guest_hlt16);
+DECLARE_SNIPPET(guest_out16);
+DECLARE_SNIPPET(guest_in16);
+DECLARE_SNIPPET(guest_string16);
+DECLARE_SNIPPET(guest_mmio16);
+DECLARE_SNIPPET(guest_cpuid16);
+DECLARE_SNIPPET(guest_hypercall16);
+DECLARE_SNIPPET(guest_int3_16);
+DECLARE_SNIPPET(guest_mem16);
+DECLARE_SNIPPET(guest_spin16);
+DECLARE_SNIPPET(guest_count16);
+DECLARE_SNIPPET(guest_irq16);
+DECLARE_SNIPPET(guest_irq_handler16);
+DECLARE_SNIPPET(guest_pmode32);
+DECLARE_SNIPPET(guest_long64);
+
+struct test_vm {
+	struct lvmm_vm vm;
+	struct lvmm_vcpu vcpu;
+	uint8_t *mem;
+	size_t mem_size;
+};
+
+/* VM + one vCPU in real mode at GUEST_CODE, RAM [0, size) in slot 0. */
+static inline int test_vm_create(struct test_vm *t, size_t size)
+{
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->mem_size = size;
+	t->mem = lvmm_alloc_guest_mem(size);
+	if (!t->mem)
+		return -ENOMEM;
+	ret = lvmm_vm_create(&t->vm);
+	if (ret)
+		return ret;
+	ret = lvmm_set_region(&t->vm, 0, 0, 0, size, t->mem);
+	if (ret)
+		return ret;
+	ret = lvmm_vcpu_create(&t->vm, 0, &t->vcpu);
+	if (ret)
+		return ret;
+	return lvmm_vcpu_setup_real_mode(&t->vcpu, GUEST_CODE);
+}
+
+static inline void test_vm_load(struct test_vm *t, uint64_t gpa, const void *code, size_t len)
+{
+	memcpy(t->mem + gpa, code, len);
+}
+
+#define LOAD_SNIPPET(t, name) test_vm_load((t), GUEST_CODE, name, SNIPPET_SIZE(name))
+
+static inline void test_vm_destroy(struct test_vm *t)
+{
+	lvmm_vcpu_destroy(&t->vcpu);
+	lvmm_vm_destroy(&t->vm);
+	if (t->mem)
+		lvmm_free_guest_mem(t->mem, t->mem_size);
+	t->mem = NULL;
+}
+
+/* RUN, asserting success and the exit reason. */
+#define RUN_EXPECT(vcpu, reason) do {						\
+	ASSERT_EQ(0, lvmm_vcpu_run(vcpu));					\
+	ASSERT_EQ((reason), (vcpu)->run->exit_reason)				\
+		TH_LOG("exit %s, expected %s", lvmm_exit_name((vcpu)->run->exit_reason), \
+		       lvmm_exit_name(reason));					\
+} while (0)
+
+/* RUN to a port I/O exit on @port_ in direction @dir_ with @size_. */
+#define RUN_EXPECT_IO(vcpu, dir_, port_, size_) do {				\
+	RUN_EXPECT(vcpu, LVMM_EXIT_IO);						\
+	ASSERT_EQ((dir_), (vcpu)->run->io.direction);				\
+	ASSERT_EQ((port_), (vcpu)->run->io.port);				\
+	ASSERT_EQ((size_), (vcpu)->run->io.size);				\
+} while (0)
+
+static inline uint32_t io_data32(struct lvmm_vcpu *vcpu)
+{
+	uint32_t v = 0;
+
+	memcpy(&v, lvmm_io_data(vcpu), vcpu->run->io.size);
+	return v;
+}
+
+#endif /* LVMM_TEST_UTIL_H */

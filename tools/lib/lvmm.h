@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * liblvmm: thin wrappers over the /dev/lvmm ioctl ABI, shared by vmctl,
+ * the benchmarks and the selftests.  Every function returns 0 (or a
+ * non-negative fd) on success and -errno on failure; none prints.
+ */
+#ifndef LIBLVMM_H
+#define LIBLVMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/lvmm.h>
+
+struct lvmm_vm {
+	int sys_fd;		/* /dev/lvmm */
+	int vm_fd;
+};
+
+struct lvmm_vcpu {
+	int fd;
+	unsigned int id;
+	struct lvmm_run *run;	/* the mmap'ed run page */
+	size_t run_size;
+};
+
+/* Open /dev/lvmm (path overridable by $LVMM_DEV) and create a VM. */
+int lvmm_vm_create(struct lvmm_vm *vm);
+void lvmm_vm_destroy(struct lvmm_vm *vm);
+
+/* LVMM_SET_MEMORY_REGION; size 0 deletes the slot. */
+int lvmm_set_region(struct lvmm_vm *vm, uint32_t slot, uint32_t flags,
+		    uint64_t gpa, uint64_t size, void *hva);
+
+/* Anonymous, page-aligned host memory for guest RAM (mmap); NULL on error. */
+void *lvmm_alloc_guest_mem(size_t size);
+void lvmm_free_guest_mem(void *mem, size_t size);
+
+/* LVMM_CREATE_VCPU plus the run page mmap. */
+int lvmm_vcpu_create(struct lvmm_vm *vm, unsigned int id, struct lvmm_vcpu *vcpu);
+void lvmm_vcpu_destroy(struct lvmm_vcpu *vcpu);
+
+/* LVMM_RUN: 0, or -errno (-EINTR when a signal interrupted the guest). */
+int lvmm_vcpu_run(struct lvmm_vcpu *vcpu);
+
+int lvmm_get_regs(struct lvmm_vcpu *vcpu, struct lvmm_regs *regs);
+int lvmm_set_regs(struct lvmm_vcpu *vcpu, const struct lvmm_regs *regs);
+int lvmm_get_sregs(struct lvmm_vcpu *vcpu, struct lvmm_sregs *sregs);
+int lvmm_set_sregs(struct lvmm_vcpu *vcpu, const struct lvmm_sregs *sregs);
+int lvmm_get_msr(struct lvmm_vcpu *vcpu, uint32_t index, uint64_t *data);
+int lvmm_set_msr(struct lvmm_vcpu *vcpu, uint32_t index, uint64_t data);
+int lvmm_set_cpuid(struct lvmm_vcpu *vcpu, const struct lvmm_cpuid_entry *entries,
+		   uint32_t nent);
+int lvmm_interrupt(struct lvmm_vcpu *vcpu, uint32_t vector);
+
+/*
+ * Put the vCPU in flat 16-bit real mode: CS = DS = ES = SS = 0 (base 0,
+ * 64 KiB limits), RIP = @rip, RFLAGS = 0x2.
+ */
+int lvmm_vcpu_setup_real_mode(struct lvmm_vcpu *vcpu, uint64_t rip);
+
+/* Pointer to the string I/O data of an LVMM_EXIT_IO exit. */
+static inline void *lvmm_io_data(struct lvmm_vcpu *vcpu)
+{
+	return (char *)vcpu->run + vcpu->run->io.data_offset;
+}
+
+/* Human-readable name of an LVMM_EXIT_* reason ("io", "mmio", ...). */
+const char *lvmm_exit_name(uint32_t reason);
+
+#endif /* LIBLVMM_H */

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * lvmm - lightweight in-kernel hypervisor: the userspace ABI.
+ *
+ * Three kinds of file descriptor carry the ABI, as with KVM:
+ *   /dev/lvmm           system ioctls (API version, create a VM)
+ *   VM fd               memory slots, vCPU creation
+ *   vCPU fd             RUN, register state, CPUID, interrupts; mmap()
+ *                       of the shared run page (struct lvmm_run)
+ *
+ * Documentation/uapi.rst describes every ioctl, its structure and errors.
+ * Every reserved field and unknown flag must be zero: the kernel rejects
+ * them with EINVAL so that later versions can give them meaning.
+ */
+#ifndef _UAPI_LINUX_LVMM_H
+#define _UAPI_LINUX_LVMM_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define LVMM_API_VERSION	0
+
+#define LVMM_MAX_MEM_SLOTS	32
+#define LVMM_MAX_VCPUS		64
+#define LVMM_MAX_CPUID_ENTRIES	64
+#define LVMM_MAX_MSR_ENTRIES	64
+
+/* Magic 0xB8 is unused in Documentation/userspace-api/ioctl/ioctl-number.rst. */
+#define LVMMIO	0xB8
+
+/* ---- /dev/lvmm ---- */
+#define LVMM_GET_API_VERSION	_IO(LVMMIO, 0x00)
+#define LVMM_CREATE_VM		_IO(LVMMIO, 0x01)	/* arg: 0; returns VM fd */
+#define LVMM_GET_VCPU_MMAP_SIZE	_IO(LVMMIO, 0x02)	/* returns bytes */
+
+/* ---- VM fd ---- */
+#define LVMM_MEM_READONLY	(1U << 0)
+#define LVMM_MEM_FLAGS_VALID	LVMM_MEM_READONLY
+
+/*
+ * Create slot @slot covering [guest_phys_addr, guest_phys_addr + memory_size)
+ * backed by the caller's memory at userspace_addr.  memory_size == 0
+ * deletes the slot.  Addresses and the size are page aligned; slots do not
+ * overlap; an existing slot must be deleted before it is set again.
+ */
+struct lvmm_memory_region {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 reserved[2];
+};
+
+#define LVMM_SET_MEMORY_REGION	_IOW(LVMMIO, 0x10, struct lvmm_memory_region)
+#define LVMM_CREATE_VCPU	_IO(LVMMIO, 0x11)	/* arg: vcpu id; returns vCPU fd */
+
+/* ---- vCPU fd ---- */
+struct lvmm_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+struct lvmm_segment {
+	__u64 base;
+	__u32 limit;		/* byte granular: limit of the segment in bytes - 1 */
+	__u16 selector;
+	__u8  type;
+	__u8  present, dpl, db, s, l, g, avl;
+	__u8  unusable;
+	__u8  padding;
+};
+
+struct lvmm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 padding[3];
+};
+
+struct lvmm_sregs {
+	struct lvmm_segment cs, ds, es, fs, gs, ss;
+	struct lvmm_segment tr, ldt;
+	struct lvmm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8;
+	__u64 efer;
+	__u64 reserved[4];
+};
+
+struct lvmm_msr_entry {
+	__u32 index;
+	__u32 reserved;
+	__u64 data;
+};
+
+/* GET_MSRS/SET_MSRS return the number of entries processed. */
+struct lvmm_msrs {
+	__u32 nmsrs;
+	__u32 pad;
+	struct lvmm_msr_entry entries[];
+};
+
+#define LVMM_CPUID_FLAG_SIGNIFICANT_INDEX	(1U << 0)
+
+struct lvmm_cpuid_entry {
+	__u32 function;
+	__u32 index;		/* subleaf, when SIGNIFICANT_INDEX */
+	__u32 flags;
+	__u32 eax, ebx, ecx, edx;
+	__u32 reserved[3];
+};
+
+/* The table the guest's CPUID instruction is answered from. */
+struct lvmm_cpuid {
+	__u32 nent;
+	__u32 pad;
+	struct lvmm_cpuid_entry entries[];
+};
+
+/* Queue an external interrupt; injected when the guest can take it. */
+struct lvmm_interrupt {
+	__u32 vector;
+	__u32 reserved;
+};
+
+#define LVMM_RUN		_IO(LVMMIO, 0x80)
+#define LVMM_GET_REGS		_IOR(LVMMIO, 0x81, struct lvmm_regs)
+#define LVMM_SET_REGS		_IOW(LVMMIO, 0x82, struct lvmm_regs)
+#define LVMM_GET_SREGS		_IOR(LVMMIO, 0x83, struct lvmm_sregs)
+#define LVMM_SET_SREGS		_IOW(LVMMIO, 0x84, struct lvmm_sregs)
+#define LVMM_GET_MSRS		_IOWR(LVMMIO, 0x85, struct lvmm_msrs)
+#define LVMM_SET_MSRS		_IOW(LVMMIO, 0x86, struct lvmm_msrs)
+#define LVMM_SET_CPUID		_IOW(LVMMIO, 0x87, struct lvmm_cpuid)
+#define LVMM_INTERRUPT		_IOW(LVMMIO, 0x88, struct lvmm_interrupt)
+
+/* ---- the run page: mmap(vcpu_fd, 0, LVMM_GET_VCPU_MMAP_SIZE) ---- */
+enum lvmm_exit_reason {
+	LVMM_EXIT_UNKNOWN		= 0,
+	LVMM_EXIT_IO			= 1,
+	LVMM_EXIT_MMIO			= 2,
+	LVMM_EXIT_HLT			= 3,
+	LVMM_EXIT_SHUTDOWN		= 4,
+	LVMM_EXIT_FAIL_ENTRY		= 5,
+	LVMM_EXIT_INTR			= 6,
+	LVMM_EXIT_HYPERCALL		= 7,
+	LVMM_EXIT_INTERNAL_ERROR	= 8,
+	LVMM_EXIT_IRQ_WINDOW_OPEN	= 9,
+};
+
+#define LVMM_EXIT_IO_IN		0
+#define LVMM_EXIT_IO_OUT	1
+
+enum lvmm_internal_error {
+	LVMM_INTERNAL_ERROR_UNHANDLED_EXIT	= 1,	/* data: exit code, info1, info2 */
+	LVMM_INTERNAL_ERROR_EMULATION		= 2,	/* data: gpa, insn bytes (2 words) */
+	LVMM_INTERNAL_ERROR_DELIVERY		= 3,	/* data: exit code, exit_int_info */
+};
+
+struct lvmm_run {
+	/* in */
+	__u8 request_interrupt_window;
+	__u8 immediate_exit;
+	__u8 padding1[6];
+
+	/* out */
+	__u32 exit_reason;
+	__u8 ready_for_interrupt_injection;
+	__u8 if_flag;
+	__u8 padding2[2];
+
+	union {
+		/* LVMM_EXIT_IO: data lives at (char *)run + data_offset */
+		struct {
+			__u8 direction;
+			__u8 size;		/* 1, 2 or 4 */
+			__u16 port;
+			__u32 count;		/* >1 only for rep string I/O */
+			__u64 data_offset;
+		} io;
+		/* LVMM_EXIT_MMIO: for reads, fill data before the next RUN */
+		struct {
+			__u64 phys_addr;
+			__u8 data[8];
+			__u32 len;
+			__u8 is_write;
+			__u8 padding[3];
+		} mmio;
+		/* LVMM_EXIT_HYPERCALL: nr = rax, args = rbx, rcx, rdx, rsi; ret -> rax */
+		struct {
+			__u64 nr;
+			__u64 args[4];
+			__u64 ret;
+		} hypercall;
+		/* LVMM_EXIT_FAIL_ENTRY */
+		struct {
+			__u64 hardware_entry_failure_reason;
+			__u32 cpu;
+			__u32 padding;
+		} fail_entry;
+		/* LVMM_EXIT_INTERNAL_ERROR */
+		struct {
+			__u32 suberror;
+			__u32 ndata;
+			__u64 data[8];
+		} internal;
+		char padding[256];
+	};
+};
+
+/* Offset of the string I/O data area in the run page. */
+#define LVMM_RUN_IO_DATA_OFFSET	1024
+
+#endif /* _UAPI_LINUX_LVMM_H */
