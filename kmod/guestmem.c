@@ -52,6 +52,7 @@ int lvmm_fault_in(struct lvmm_vcpu *vcpu, u64 gpa, bool write)
 	struct lvmm_vm *vm = vcpu->vm;
 	const struct lvmm_memslot *s;
 	struct page *page;
+	unsigned long hva;
 	bool writable;
 	int ret;
 
@@ -62,8 +63,16 @@ int lvmm_fault_in(struct lvmm_vcpu *vcpu, u64 gpa, bool write)
 		ret = 0;
 		goto out;
 	}
-	ret = pin_user_pages_unlocked(lvmm_slot_hva(s, gpa & PAGE_MASK), 1, &page,
-				      FOLL_LONGTERM | (writable ? FOLL_WRITE : 0));
+	/*
+	 * Pin writable whenever the user mapping allows it, even for a
+	 * read-only slot: a read-only pin of a never-touched anonymous page
+	 * would return the shared zero page and the guest would never see
+	 * later writes from the host.
+	 */
+	hva = lvmm_slot_hva(s, gpa & PAGE_MASK);
+	ret = pin_user_pages_fast(hva, 1, FOLL_LONGTERM | FOLL_WRITE, &page);
+	if (ret != 1 && !writable)
+		ret = pin_user_pages_fast(hva, 1, FOLL_LONGTERM, &page);
 	if (ret != 1) {
 		ret = ret < 0 ? ret : -EFAULT;
 		goto out;

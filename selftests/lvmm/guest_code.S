@@ -152,3 +152,5 @@ GUEST_SNIPPET(guest_long64)
 	mov	%rbx, (%rcx)
 	hlt
 GUEST_END(guest_long64)
+
+	.section .note.GNU-stack,"",@progbits
