@@ -255,6 +255,10 @@ static int handle_npf(struct lvmm_vcpu *vcpu, const struct lvmm_exit *x)
 
 	if (ret)
 		return ret;
+	/* An interrupt frame pushed to MMIO: no instruction to emulate. */
+	if (x->in_delivery)
+		return internal_error(vcpu, LVMM_INTERNAL_ERROR_DELIVERY, 2, x->code,
+				      x->npf.gpa, 0);
 	/* The guest keeps its page tables in MMIO: nothing we can emulate. */
 	if (x->npf.in_walk)
 		return internal_error(vcpu, LVMM_INTERNAL_ERROR_EMULATION, 1, x->npf.gpa, 0, 0);

@@ -48,6 +48,7 @@ struct lvmm_exit {
 	u64 code, info1, info2;	/* the raw hardware exit, for reports */
 	u64 next_rip;		/* 0 when the hardware did not say... */
 	u8 insn_len;		/* ...then RIP advances by this */
+	bool in_delivery;	/* the exit interrupted an event's delivery */
 	union {
 		struct {
 			u16 port;

@@ -289,6 +289,7 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	lvmm_svm_decode_exit(c->exit_code | (u64)c->exit_code_hi << 32,
 			     c->exit_info_1, c->exit_info_2,
 			     svm_has_nrips ? c->next_rip : 0, exit);
+	exit->in_delivery = c->exit_int_info & SVM_EXITINTINFO_VALID;
 }
 
 /* Host VMSAVE area for this CPU, written before the first entry. */

@@ -46,6 +46,12 @@ void lvmm_svm_decode_exit(u64 code, u64 info1, u64 info2, u64 nrip, struct lvmm_
 	x->info1 = info1;
 	x->info2 = info2;
 
+	/* Hardware writes -1; QEMU's SVM only the low 32 bits of it. */
+	if (lower_32_bits(code) == lower_32_bits(SVM_EXIT_ERR)) {
+		x->kind = LVMM_X_FAIL_ENTRY;
+		return;
+	}
+
 	switch (code) {
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:
@@ -82,9 +88,6 @@ void lvmm_svm_decode_exit(u64 code, u64 info1, u64 info2, u64 nrip, struct lvmm_
 		break;
 	case SVM_EXIT_SHUTDOWN:
 		x->kind = LVMM_X_SHUTDOWN;
-		break;
-	case SVM_EXIT_ERR:
-		x->kind = LVMM_X_FAIL_ENTRY;
 		break;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:

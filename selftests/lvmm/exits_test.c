@@ -175,6 +175,15 @@ TEST_F(vm, triple_fault_is_shutdown)
 #define IRQ_VECTOR	0x20
 #define IRQ_HANDLER	0x1800
 
+static void set_stack(struct __test_metadata *_metadata, struct lvmm_vcpu *v, uint64_t sp)
+{
+	struct lvmm_regs r;
+
+	ASSERT_EQ(0, lvmm_get_regs(v, &r));
+	r.rsp = sp;
+	ASSERT_EQ(0, lvmm_set_regs(v, &r));
+}
+
 TEST_F(vm, interrupt_window_and_injection)
 {
 	struct lvmm_vcpu *v = &self->t.vcpu;
@@ -184,6 +193,7 @@ TEST_F(vm, interrupt_window_and_injection)
 	test_vm_load(&self->t, IRQ_HANDLER, guest_irq_handler16,
 		     SNIPPET_SIZE(guest_irq_handler16));
 	LOAD_SNIPPET(&self->t, guest_irq16);
+	set_stack(_metadata, v, 0x7000);
 
 	RUN_EXPECT_IO(v, LVMM_EXIT_IO_OUT, 0x51, 1);
 	EXPECT_EQ(0, v->run->if_flag);
@@ -202,6 +212,22 @@ TEST_F(vm, interrupt_window_and_injection)
 	/* An interrupt queued while halted wakes the handler again. */
 	ASSERT_EQ(0, lvmm_interrupt(v, IRQ_VECTOR));
 	RUN_EXPECT_IO(v, LVMM_EXIT_IO_OUT, 0x52, 1);
+}
+
+/* The interrupt frame would land outside RAM: no instruction to emulate. */
+TEST_F(vm, interrupt_frame_in_mmio)
+{
+	struct lvmm_vcpu *v = &self->t.vcpu;
+	uint16_t ivt[2] = { IRQ_HANDLER, 0 };
+
+	memcpy(self->t.mem + IRQ_VECTOR * 4, ivt, sizeof(ivt));
+	LOAD_SNIPPET(&self->t, guest_irq16);
+	set_stack(_metadata, v, 0);	/* the push wraps to 0xfffe: no slot there */
+	RUN_EXPECT_IO(v, LVMM_EXIT_IO_OUT, 0x51, 1);
+	ASSERT_EQ(0, lvmm_interrupt(v, IRQ_VECTOR));
+	RUN_EXPECT(v, LVMM_EXIT_INTERNAL_ERROR);
+	EXPECT_EQ(LVMM_INTERNAL_ERROR_DELIVERY, v->run->internal.suberror);
+	EXPECT_EQ(0xfffe, v->run->internal.data[1] & ~1ULL);
 }
 
 TEST_HARNESS_MAIN

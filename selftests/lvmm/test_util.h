@@ -84,8 +84,12 @@ static inline void test_vm_destroy(struct test_vm *t)
 #define RUN_EXPECT(vcpu, reason) do {						\
 	ASSERT_EQ(0, lvmm_vcpu_run(vcpu));					\
 	ASSERT_EQ((reason), (vcpu)->run->exit_reason)				\
-		TH_LOG("exit %s, expected %s", lvmm_exit_name((vcpu)->run->exit_reason), \
-		       lvmm_exit_name(reason));					\
+		TH_LOG("exit %s, expected %s (internal: suberror %u data %#llx %#llx %#llx)", \
+		       lvmm_exit_name((vcpu)->run->exit_reason), lvmm_exit_name(reason), \
+		       (vcpu)->run->internal.suberror,				\
+		       (unsigned long long)(vcpu)->run->internal.data[0],	\
+		       (unsigned long long)(vcpu)->run->internal.data[1],	\
+		       (unsigned long long)(vcpu)->run->internal.data[2]);	\
 } while (0)
 
 /* RUN to a port I/O exit on @port_ in direction @dir_ with @size_. */

@@ -153,7 +153,7 @@ enum lvmm_exit_reason {
 enum lvmm_internal_error {
 	LVMM_INTERNAL_ERROR_UNHANDLED_EXIT	= 1,	/* data: exit code, info1, info2 */
 	LVMM_INTERNAL_ERROR_EMULATION		= 2,	/* data: gpa, insn bytes (2 words) */
-	LVMM_INTERNAL_ERROR_DELIVERY		= 3,	/* data: exit code, exit_int_info */
+	LVMM_INTERNAL_ERROR_DELIVERY		= 3,	/* data: exit code, gpa */
 };
 
 struct lvmm_run {
