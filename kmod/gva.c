@@ -10,8 +10,8 @@
 
 #include "gva.h"
 
-#define PTE_P		(1ULL << 0)
-#define PTE_PS		(1ULL << 7)
+#define PTE_P		BIT_ULL(0)
+#define PTE_PS		BIT_ULL(7)
 #define PTE_ADDR	0x000ffffffffff000ULL
 
 int lvmm_gva_to_gpa(const struct lvmm_paging *p, u64 gva, lvmm_read_phys_t read,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hardware virtualization is switched on on every online CPU only while
+ * Hardware virtualization is enabled on every online CPU only while
  * at least one VM exists, so that another hypervisor (kvm_amd, kvm_intel)
  * can use it when lvmm is idle.  CPUs that come online meanwhile are
  * enabled by the hotplug callback.

@@ -19,7 +19,7 @@ struct lvmm_slots {
 };
 
 /* Largest guest-physical address + 1 a slot may reach (52-bit physical). */
-#define LVMM_MAX_GPA	(1ULL << 52)
+#define LVMM_MAX_GPA	BIT_ULL(52)
 
 int lvmm_slots_check(const struct lvmm_slots *slots,
 		     const struct lvmm_memory_region *r, u64 user_limit);

@@ -31,8 +31,6 @@ struct lvmm_svm {
 	u32 asid;
 };
 
-void lvmm_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_save_pa);
-
 static DEFINE_PER_CPU(struct page *, svm_hsave);	/* MSR_VM_HSAVE_PA */
 static DEFINE_PER_CPU(struct page *, svm_host_vmcb);	/* VMSAVE of the host */
 static void *svm_iopm, *svm_msrpm;

@@ -8,4 +8,7 @@
 /* @nrip: the VMCB's next RIP when the CPU has NRIP save, else 0. */
 void lvmm_svm_decode_exit(u64 code, u64 info1, u64 info2, u64 nrip, struct lvmm_exit *x);
 
+/* svm_vmrun.S: the world switch, with GIF already clear. */
+void lvmm_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_save_pa);
+
 #endif /* LVMM_SVM_EXIT_H */

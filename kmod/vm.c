@@ -50,6 +50,7 @@ void lvmm_vm_kick_all(struct lvmm_vm *vm)
 {
 	unsigned int i;
 
+	/* Pairs with lvmm_enter_guest(): the new tlb_gen before each mode. */
 	smp_mb();
 	for (i = 0; i < LVMM_MAX_VCPUS; i++) {
 		struct lvmm_vcpu *vcpu = vm->vcpus[i];

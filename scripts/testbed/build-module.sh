@@ -21,5 +21,5 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='Module.symvers' --exclude='.tmp_*' \
 	"${srcs[@]}" "$out/"
 
-make -s -C "$kdir" M="$out" -j"$JOBS" ${W:+W=$W} modules >&2
+make -s -C "$kdir" M="$out" -j"$JOBS" ${W:+W=$W} ${C:+C=$C} modules >&2
 echo "$out/kmod/lvmm.ko"

@@ -57,6 +57,8 @@ for k in $kernels; do
 	esac
 done
 phase userspace make -C "$TOPDIR" tools selftests
+# checkpatch, W=1 and sparse on the module: style regressions fail too.
+phase lint bash "$TOPDIR/scripts/lint.sh"
 for k in $kernels; do
 	phase "stage-$k" bash "$TESTBED_DIR/stage.sh" "$k" "$LVMM_OUT/$k"
 done
