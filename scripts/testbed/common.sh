@@ -10,7 +10,9 @@ mkdir -p "$LVMM_CACHE"
 test_kernel_dir() {
 	local ver hash
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-	hash=$(sha256sum "$TESTBED_DIR/test-kernel.config" | cut -c1-12)
+	# Only the option lines count: editing a comment must not cost a rebuild.
+	hash=$(grep -E '^(CONFIG_|# CONFIG_)' "$TESTBED_DIR/test-kernel.config" |
+		sha256sum | cut -c1-12)
 	echo "$LVMM_CACHE/kernel-$ver-$hash"
 }
 

@@ -8,21 +8,6 @@
 #include "kselftest_harness.h"
 #include "test_util.h"
 
-static long mem_free_kb(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 static int load(const char *ko)
 {
 	int fd = open(ko, O_RDONLY | O_CLOEXEC), ret;
@@ -56,14 +41,23 @@ TEST(load_unload_50_times)
 	ASSERT_EQ(0, unload());
 	ASSERT_EQ(0, load(ko));
 	ASSERT_EQ(0, unload());
-	before = mem_free_kb();
+	before = kernel_free_kb();
 	for (i = 0; i < 50; i++) {
 		ASSERT_EQ(0, load(ko));
 		ASSERT_EQ(0, unload());
 	}
-	after = mem_free_kb();
-	TH_LOG("MemFree before %ld kB, after %ld kB", before, after);
-	EXPECT_LT(before - after, 1024);
+	after = kernel_free_kb();
+	TH_LOG("%s before %ld kB, after %ld kB", kernel_free_what(), before, after);
+	/*
+	 * KASAN records every allocation's stack in its stack depot, which
+	 * never shrinks, and each load puts the module at a new address:
+	 * ~40 kB per load that is not ours. The memory figure is therefore
+	 * compared on kernels without KASAN (the stock kernel in make check).
+	 */
+	if (kernel_has_kasan())
+		TH_LOG("KASAN kernel: memory not compared");
+	else
+		EXPECT_LT(before - after, 1024);
 	EXPECT_EQ(-1, access("/dev/lvmm", F_OK));
 
 	ASSERT_EQ(0, load(ko));

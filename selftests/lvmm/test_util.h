@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -106,6 +107,53 @@ static inline uint32_t io_data32(struct lvmm_vcpu *vcpu)
 
 	memcpy(&v, lvmm_io_data(vcpu), vcpu->run->io.size);
 	return v;
+}
+
+/* Generic KASAN keeps freed slab objects in a quarantine for a while. */
+static inline int kernel_has_kasan(void)
+{
+	static int cached = -1;
+	char line[256];
+	FILE *f;
+
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return 0;
+	while (!cached && fgets(line, sizeof(line), f))
+		cached = strstr(line, " kasan_save_stack\n") != NULL;
+	fclose(f);
+	return cached;
+}
+
+static inline const char *kernel_free_what(void)
+{
+	return kernel_has_kasan() ? "MemFree+Slab (KASAN)" : "MemFree";
+}
+
+/*
+ * Free kernel memory for leak checks, in kB: MemFree, plus the slab
+ * caches under KASAN, whose quarantine would read as a leak. Leaked pages
+ * (pinned guest memory, page tables, VMCBs, run pages) show either way.
+ */
+static inline long kernel_free_kb(void)
+{
+	long kb, free_kb = -1, slab_kb = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			free_kb = kb;
+		else if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			slab_kb = kb;
+	}
+	fclose(f);
+	return free_kb < 0 ? -1 : free_kb + (kernel_has_kasan() ? slab_kb : 0);
 }
 
 #endif /* LVMM_TEST_UTIL_H */
