@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmctl: run and manage lvmm virtual machines. */
+#include <stdio.h>
+#include <string.h>
+
+#include "vmctl.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "run", cmd_run, "run a guest until it halts" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: vmctl COMMAND [OPTIONS]\n\ncommands:\n", f);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fputs("\n'vmctl COMMAND --help' describes a command.\n"
+	      "Environment: LVMM_DEV overrides the device (/dev/lvmm).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return VMCTL_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return VMCTL_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	vmctl_err("unknown command '%s' (see: vmctl --help)", argv[1]);
+	return VMCTL_USAGE;
+}

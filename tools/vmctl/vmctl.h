@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vmctl: shared declarations of the subcommands and their helpers. */
+#ifndef VMCTL_H
+#define VMCTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses, documented in vmctl --help. */
+enum {
+	VMCTL_OK = 0,		/* the guest halted */
+	VMCTL_ERROR = 1,	/* vmctl could not set up or run the VM */
+	VMCTL_USAGE = 2,	/* bad command line */
+	VMCTL_GUEST_FAILED = 3,	/* triple fault, failed entry, unhandled exit */
+};
+
+int cmd_run(int argc, char **argv);
+
+/* Print "vmctl: " + message + "\n" to stderr. */
+void vmctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "64K", "16M", "1G" or bytes; 0 on success, -1 on a malformed size. */
+int parse_size(const char *s, uint64_t *out);
+/* Decimal or 0x-hex address; 0 on success. */
+int parse_u64(const char *s, uint64_t *out);
+
+#endif /* VMCTL_H */
