@@ -46,7 +46,7 @@ check:
 
 # checkpatch + W=1 + sparse on kmod/ and uapi/ (also part of make check)
 lint:
-	bash scripts/lint.sh $(KDIR)
+	bash scripts/lint.sh $(if $(filter command line,$(origin KDIR)),$(KDIR))
 
 demo:
 	bash scripts/testbed/demo.sh demo

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Kernel-side lint: checkpatch (from Debian's linux-source-6.1) on kmod/
 # and uapi/, then a W=1 build with sparse (C=2). Any finding fails.
-# usage: lint.sh [KDIR]   (default: the running kernel's, else the stock
-# Debian headers make check installs)
+# usage: lint.sh [KDIR...]   (default: the running kernel's, the stock
+# Debian headers make check installs, and the test kernel once built)
 set -euo pipefail
 . "$(dirname "$0")/testbed/common.sh"
 
@@ -32,25 +32,30 @@ if [ -n "$out" ]; then
 	fail=1
 fi
 
-kdir=${1:-}
-if [ -z "$kdir" ]; then
+# Every kernel tree at hand: the KUnit suites only build where the kernel
+# has KUnit (the test kernel), the rest everywhere.
+kdirs=("$@")
+if [ ${#kdirs[@]} -eq 0 ]; then
 	for k in "/lib/modules/$(uname -r)/build" \
-		"/usr/src/linux-headers-$(stock_kernel_version)"; do
-		[ -f "$k/Makefile" ] && kdir=$k && break
+		"/usr/src/linux-headers-$(stock_kernel_version)" \
+		"$(bash "$TESTBED_DIR/build-kernel.sh" --print-dir-if-built)"; do
+		[ -f "$k/Makefile" ] && kdirs+=("$k")
 	done
 fi
-[ -n "$kdir" ] || { echo "lint: no kernel build tree (pass KDIR)" >&2; exit 1; }
-build=$LVMM_OUT/lint
-mkdir -p "$build"
-# Fresh objects so that every file is compiled (and checked) again.
-rm -rf "$build/kmod"
-if ! warn=$(W=1 C=2 bash "$TESTBED_DIR/build-module.sh" "$kdir" "$build" 2>&1 >/dev/null |
-	grep -v 'Skipping BTF generation'); then
-	:
-fi
-if [ -n "$warn" ]; then
-	printf 'W=1 / sparse build (%s):\n%s\n' "$kdir" "$warn"
-	fail=1
-fi
+[ ${#kdirs[@]} -gt 0 ] || { echo "lint: no kernel build tree (pass KDIR)" >&2; exit 1; }
+for kdir in "${kdirs[@]}"; do
+	build=$LVMM_OUT/lint/$(basename "$(dirname "$kdir")")-$(basename "$kdir")
+	mkdir -p "$build"
+	# Fresh objects so that every file is compiled (and checked) again.
+	rm -rf "$build/kmod"
+	if ! warn=$(W=1 C=2 bash "$TESTBED_DIR/build-module.sh" "$kdir" "$build" 2>&1 >/dev/null |
+		grep -v 'Skipping BTF generation'); then
+		:
+	fi
+	if [ -n "$warn" ]; then
+		printf 'W=1 / sparse build (%s):\n%s\n' "$kdir" "$warn"
+		fail=1
+	fi
+done
 [ $fail -eq 0 ] && echo "lint: checkpatch, W=1 and sparse clean"
 exit $fail

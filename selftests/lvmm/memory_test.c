@@ -87,8 +87,12 @@ TEST(thousand_vms_leak_nothing)
 		ASSERT_EQ(0, one_vm_lifetime());
 	after = kernel_free_kb();
 	TH_LOG("%s before %ld kB, after %ld kB", kernel_free_what(), before, after);
-	/* A leaked page per VM would be 4000 kB; allow allocator noise. */
-	EXPECT_LT(before - after, 1024);
+	/*
+	 * Every lifetime allocates at least a VMCB, a run page, four NPT
+	 * pages and pins guest pages: a leak of any of them is >= 4000 kB.
+	 * Half of that absorbs per-CPU page lists and KASAN's stack depot.
+	 */
+	EXPECT_LT(before - after, 2048);
 }
 
 TEST_HARNESS_MAIN
