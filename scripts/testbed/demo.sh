@@ -3,8 +3,8 @@
 # print the guest's output.
 #   demo:  init loads lvmm.ko and runs /demo.sh (vmctl and the hello
 #          guest); the exit status is the one the guest reported.
-#   bench: init runs /bench.sh (tools/bench/bench.sh); its "ratio" lines
-#          are printed (all its output when it prints none).
+#   bench: init runs /bench.sh (tools/bench/bench.sh), which prints each
+#          run and the ratios against KVM.
 # LVMM_KERNEL=stock (default: Debian's, fetched in seconds) or test (the
 # KUnit kernel, built once in ~15 min). usage: demo.sh [demo|bench]
 set -euo pipefail
@@ -30,11 +30,7 @@ bash "$TESTBED_DIR/run-qemu.sh" "$(cat "$out/kernel")" "$out/initramfs.cpio.gz" 
 res=$out/results.log
 text=$(sed -e 's/\r$//' -e '/^@@LVMM-/d' -e 's/@@LVMM-END .*//' "$res")
 rc=$(sed -n "s/.*@@LVMM-END $mode rc=\([0-9]*\)@@.*/\1/p" "$res")
-if [ "$mode" = bench ] && grep -qi ratio <<<"$text"; then
-	grep -i ratio <<<"$text"
-else
-	[ -z "$text" ] || printf '%s\n' "$text"
-fi
+[ -z "$text" ] || printf '%s\n' "$text"
 if [ -z "$rc" ]; then
 	echo "$mode: the guest did not finish ($(cat "$out/status")); console:" >&2
 	tail -n 20 "$out/console.log" >&2
