@@ -363,6 +363,8 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *x)
 	case LVMM_X_UD:
 		lvmm_ops->inject_exception(vcpu, X86_TRAP_UD, false, 0);
 		return 1;
+	case LVMM_X_BACKEND:
+		return lvmm_ops->handle_exit(vcpu, x);
 	case LVMM_X_UNHANDLED:
 	default:
 		return internal_error(vcpu, LVMM_INTERNAL_ERROR_UNHANDLED_EXIT, 3,

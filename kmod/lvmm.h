@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * lvmm core: the vendor-neutral view of VMs and vCPUs, and the ops table a
- * hardware backend (svm.c today, vmx.c later) implements.
+ * hardware backend (svm.c, vmx.c) implements.
  */
 #ifndef LVMM_CORE_H
 #define LVMM_CORE_H
@@ -40,6 +40,7 @@ enum lvmm_exit_kind {
 	LVMM_X_IRQ_WINDOW,
 	LVMM_X_EXCEPTION,	/* intercepted exception to reflect back */
 	LVMM_X_UD,		/* instruction the guest may not use: inject #UD */
+	LVMM_X_BACKEND,		/* vendor-specific: ops->handle_exit finishes it */
 	LVMM_X_UNHANDLED,
 };
 
@@ -82,6 +83,8 @@ struct lvmm_vcpu;
 struct lvmm_arch_ops {
 	const char *name;
 	const struct lvmm_pte_format *pte_format;
+	/* Levels of the second-level page table (4, or 5 for NPT under LA57). */
+	int (*tdp_levels)(void);
 	int (*hardware_setup)(void);
 	void (*hardware_unsetup)(void);
 	int (*cpu_enable)(void);		/* on this CPU, irqs off */
@@ -89,6 +92,13 @@ struct lvmm_arch_ops {
 	int (*vcpu_create)(struct lvmm_vcpu *vcpu);
 	void (*vcpu_free)(struct lvmm_vcpu *vcpu);
 	void (*vcpu_reset)(struct lvmm_vcpu *vcpu);
+	/*
+	 * Optional: around every vCPU ioctl, in the calling task, so that a
+	 * backend can keep per-CPU hardware state (the current VMCS) loaded
+	 * while the task runs and hand it over when it is scheduled out.
+	 */
+	void (*vcpu_load)(struct lvmm_vcpu *vcpu);
+	void (*vcpu_put)(struct lvmm_vcpu *vcpu);
 	/* One guest entry; called with preemption disabled. */
 	void (*vcpu_run)(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exit *exit);
 	void (*get_sregs)(struct lvmm_vcpu *vcpu, struct lvmm_sregs *sregs);
@@ -99,6 +109,8 @@ struct lvmm_arch_ops {
 	void (*inject_irq)(struct lvmm_vcpu *vcpu, u8 vector);
 	void (*inject_exception)(struct lvmm_vcpu *vcpu, u8 vector, bool has_error, u32 error);
 	void (*set_irq_window)(struct lvmm_vcpu *vcpu, bool enable);
+	/* LVMM_X_BACKEND exits, with interrupts on: 1 re-enters, 0 returns. */
+	int (*handle_exit)(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 };
 
 extern const struct lvmm_arch_ops *lvmm_ops;
@@ -178,6 +190,7 @@ int lvmm_hw_get(void);
 void lvmm_hw_put(void);
 
 extern const struct lvmm_arch_ops lvmm_svm_ops;
+extern const struct lvmm_arch_ops lvmm_vmx_ops;
 
 static inline bool lvmm_is_canonical(u64 addr)
 {

@@ -39,10 +39,16 @@ static struct miscdevice lvmm_dev = {
 	.mode = 0660,
 };
 
+/*
+ * Raw CPUID, not boot_cpu_has(): the kernel hides VMX when the firmware
+ * locked it off, and the backend's setup explains that case better.
+ */
 static const struct lvmm_arch_ops *lvmm_pick_backend(void)
 {
 	if (boot_cpu_has(X86_FEATURE_SVM))
 		return &lvmm_svm_ops;
+	if (cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31))
+		return &lvmm_vmx_ops;
 	return NULL;
 }
 
@@ -52,7 +58,7 @@ static int __init lvmm_init(void)
 
 	lvmm_ops = lvmm_pick_backend();
 	if (!lvmm_ops) {
-		pr_err("lvmm: this CPU has no AMD-V (SVM); lvmm cannot run here\n");
+		pr_err("lvmm: this CPU has neither AMD-V (SVM) nor Intel VT-x (VMX); lvmm cannot run here\n");
 		return -ENODEV;
 	}
 	ret = lvmm_ops->hardware_setup();

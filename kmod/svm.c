@@ -66,6 +66,12 @@ static void svm_hardware_unsetup(void)
 	svm_msrpm = NULL;
 }
 
+/* NPT walks tables in the host's paging mode. */
+static int svm_tdp_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
+
 static int svm_hardware_setup(void)
 {
 	u64 vm_cr;
@@ -565,6 +571,7 @@ static const struct lvmm_pte_format svm_npt_format = {
 
 const struct lvmm_arch_ops lvmm_svm_ops = {
 	.name = "svm",
+	.tdp_levels = svm_tdp_levels,
 	.pte_format = &svm_npt_format,
 	.hardware_setup = svm_hardware_setup,
 	.hardware_unsetup = svm_hardware_unsetup,

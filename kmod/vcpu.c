@@ -250,6 +250,8 @@ static long lvmm_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long a
 		return -EIO;
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
+	if (lvmm_ops->vcpu_load)
+		lvmm_ops->vcpu_load(vcpu);
 
 	switch (cmd) {
 	case LVMM_RUN:
@@ -282,6 +284,8 @@ static long lvmm_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long a
 	default:
 		ret = -ENOTTY;
 	}
+	if (lvmm_ops->vcpu_put)
+		lvmm_ops->vcpu_put(vcpu);
 	mutex_unlock(&vcpu->mutex);
 	return ret;
 }

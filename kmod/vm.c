@@ -132,7 +132,7 @@ int lvmm_create_vm(void)
 		return -ENOMEM;
 	refcount_set(&vm->users, 1);
 	mutex_init(&vm->lock);
-	ret = lvmm_mmu_init(&vm->mmu, lvmm_ops->pte_format, pgtable_l5_enabled() ? 5 : 4);
+	ret = lvmm_mmu_init(&vm->mmu, lvmm_ops->pte_format, lvmm_ops->tdp_levels());
 	if (ret)
 		goto err_free;
 	ret = lvmm_hw_get();

@@ -1,11 +1,14 @@
 #!/bin/bash
 # make check: build everything, boot the KUnit test kernel and Debian's
-# stock kernel in QEMU TCG, run KUnit and the selftests inside, and end
+# stock kernel in QEMU TCG (AMD SVM) and the test kernel in Bochs (Intel
+# VMX), run KUnit and the selftests inside, and end
 # with exactly one line "N passed, N failed[, N skipped]" (exit 1 on any
 # failure). Each phase's output is in $LVMM_OUT/logs/PHASE.log.
 # Environment: LVMM_CHECK_TIMEOUT (whole run, default 85 min: under CI's
-# 90), LVMM_BOOT_TIMEOUT (per boot, default 1200 s), LVMM_KERNELS
-# (default "test stock"), and run-qemu.sh's LVMM_TEST_TIMEOUT etc.
+# 90), LVMM_BOOT_TIMEOUT (per boot, default 1200 s), LVMM_KERNELS (booted
+# in QEMU for SVM, default "test stock"), LVMM_VMX_KERNELS (booted in Bochs
+# for VMX, default "test"; empty skips Bochs), and run-qemu.sh's
+# LVMM_TEST_TIMEOUT etc.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -27,6 +30,11 @@ if [ -z "${LVMM_CHECK_GUARDED:-}" ]; then
 fi
 
 kernels=${LVMM_KERNELS:-test stock}
+# Kernels also booted in Bochs for VMX (slower: the test kernel only).
+vmx_kernels=${LVMM_VMX_KERNELS-test}
+for k in $vmx_kernels; do
+	case " $kernels " in *" $k "*) ;; *) kernels+=" $k" ;; esac
+done
 logs=$LVMM_OUT/logs
 mkdir -p "$logs"
 
@@ -64,8 +72,15 @@ for k in $kernels; do
 done
 dirs=()
 for k in $kernels; do
-	phase "boot-$k" bash "$TESTBED_DIR/run-qemu.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
+	phase "boot-svm-$k" bash "$TESTBED_DIR/run-qemu.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
 		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_BOOT_TIMEOUT:-1200}" "$LVMM_OUT/$k"
-	dirs+=("$LVMM_OUT/$k")
+	dirs+=("svm-$k=$LVMM_OUT/$k")
+done
+# The VMX backend: the same test kernel and initramfs in Bochs, whose
+# corei7_skylake_x has VMX with EPT and unrestricted guest.
+for k in $vmx_kernels; do
+	phase "boot-vmx-$k" bash "$TESTBED_DIR/run-bochs.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
+		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_BOOT_TIMEOUT:-1200}" "$LVMM_OUT/vmx-$k"
+	dirs+=("vmx-$k=$LVMM_OUT/vmx-$k")
 done
 exec bash "$TESTBED_DIR/parse-results.sh" "${dirs[@]}"

@@ -84,6 +84,17 @@ GUEST_SNIPPET(guest_hypercall16)
 	hlt
 GUEST_END(guest_hypercall16)
 
+/* The same with Intel's VMCALL: each vendor has its own instruction. */
+GUEST_SNIPPET(guest_vmcall16)
+	mov	$5, %eax
+	mov	$1, %ebx
+	mov	$2, %ecx
+	mov	$3, %edx
+	mov	$4, %esi
+	vmcall
+	hlt
+GUEST_END(guest_vmcall16)
+
 /* INT3 with an empty IDT: #GP, #DF, then a triple fault. */
 GUEST_SNIPPET(guest_int3_16)
 	int3

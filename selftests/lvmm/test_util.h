@@ -6,6 +6,7 @@
 #ifndef LVMM_TEST_UTIL_H
 #define LVMM_TEST_UTIL_H
 
+#include <cpuid.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ DECLARE_SNIPPET(guest_string16);
 DECLARE_SNIPPET(guest_mmio16);
 DECLARE_SNIPPET(guest_cpuid16);
 DECLARE_SNIPPET(guest_hypercall16);
+DECLARE_SNIPPET(guest_vmcall16);
 DECLARE_SNIPPET(guest_int3_16);
 DECLARE_SNIPPET(guest_mem16);
 DECLARE_SNIPPET(guest_spin16);
@@ -107,6 +109,16 @@ static inline uint32_t io_data32(struct lvmm_vcpu *vcpu)
 
 	memcpy(&v, lvmm_io_data(vcpu), vcpu->run->io.size);
 	return v;
+}
+
+/* The host CPU's vendor picks the backend, and with it some guest code. */
+static inline int cpu_is_intel(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	__cpuid(0, eax, ebx, ecx, edx);
+	(void)eax;
+	return ebx == 0x756e6547 && edx == 0x49656e69 && ecx == 0x6c65746e;
 }
 
 /* Generic KASAN keeps freed slab objects in a quarantine for a while. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* pio_bench engine: KVM through /dev/kvm (or $KVM_DEV) and <linux/kvm.h>. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
