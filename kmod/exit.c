@@ -346,7 +346,7 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *x)
 		return handle_hypercall(vcpu, x);
 	case LVMM_X_SHUTDOWN:
 		/* The hardware leaves the state undefined: back to reset. */
-		lvmm_ops->vcpu_reset(vcpu);
+		lvmm_vcpu_reset(vcpu);
 		run->exit_reason = LVMM_EXIT_SHUTDOWN;
 		return 0;
 	case LVMM_X_FAIL_ENTRY:

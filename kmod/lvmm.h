@@ -91,6 +91,7 @@ struct lvmm_arch_ops {
 	void (*cpu_disable)(void);
 	int (*vcpu_create)(struct lvmm_vcpu *vcpu);
 	void (*vcpu_free)(struct lvmm_vcpu *vcpu);
+	/* Hardware state after INIT; the core resets the GPRs, RIP and RFLAGS. */
 	void (*vcpu_reset)(struct lvmm_vcpu *vcpu);
 	/*
 	 * Optional: around every vCPU ioctl, in the calling task, so that a
@@ -173,6 +174,7 @@ void lvmm_vm_kick_all(struct lvmm_vm *vm);
 
 /* vcpu.c */
 int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id);
+void lvmm_vcpu_reset(struct lvmm_vcpu *vcpu);
 
 /* exit.c: returns 1 to re-enter the guest, 0 to return to userspace. */
 int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);

@@ -11,10 +11,6 @@
 #include "lvmm.h"
 #include "sregs.h"
 
-#define CR4_VALID (X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
-		   X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
-		   X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
-		   X86_CR4_FSGSBASE | X86_CR4_OSXSAVE | X86_CR4_SMEP | X86_CR4_SMAP)
 #define EFER_VALID (EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
 static bool segment_ok(const struct lvmm_segment *seg)
@@ -48,7 +44,7 @@ int lvmm_sregs_check(const struct lvmm_sregs *s)
 	if (!dtable_ok(&s->gdt) || !dtable_ok(&s->idt))
 		return -EINVAL;
 
-	if (s->cr0 >> 32 || s->cr4 & ~CR4_VALID || s->efer & ~EFER_VALID || s->cr8 > 15)
+	if (s->cr0 >> 32 || s->cr4 & ~LVMM_CR4_VALID || s->efer & ~EFER_VALID || s->cr8 > 15)
 		return -EINVAL;
 	if ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))
 		return -EINVAL;
@@ -62,4 +58,26 @@ int lvmm_sregs_check(const struct lvmm_sregs *s)
 	if (long_mode && !(s->cr4 & X86_CR4_PAE))
 		return -EINVAL;
 	return 0;
+}
+
+/* Each of the eight PAT entries must be a valid memory type (not 2, 3, or > 7). */
+bool lvmm_pat_valid(u64 pat)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
+/* A WRMSR to EFER: known bits only, and LME may not change under paging. */
+bool lvmm_efer_write_ok(u64 old, u64 new, u64 cr0)
+{
+	if (new & ~(u64)EFER_VALID)
+		return false;
+	return !((cr0 & X86_CR0_PG) && ((new ^ old) & EFER_LME));
 }

@@ -17,6 +17,7 @@
 #include <asm/trapnr.h>
 
 #include "lvmm.h"
+#include "sregs.h"
 #include "svm_exit.h"
 
 #define IOPM_SIZE	(3 * PAGE_SIZE)
@@ -199,14 +200,6 @@ static void svm_vcpu_reset(struct lvmm_vcpu *vcpu)
 	s->dr6 = RESET_DR6;
 	s->dr7 = RESET_DR7;
 	s->g_pat = SVM_RESET_PAT;
-
-	memset(vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->rip = 0xfff0;
-	vcpu->rflags = X86_EFLAGS_FIXED;
-	vcpu->pending = LVMM_PENDING_NONE;
-	vcpu->irq_pending = false;
-	/* A fresh VMCB may meet stale TLB entries of a recycled ASID. */
-	vcpu->last_cpu = -1;
 }
 
 static int svm_vcpu_create(struct lvmm_vcpu *vcpu)
@@ -394,19 +387,6 @@ static void svm_set_sregs(struct lvmm_vcpu *vcpu, const struct lvmm_sregs *s)
 	v->efer = s->efer | EFER_SVME;
 }
 
-static bool pat_valid(u64 pat)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type == 2 || type == 3 || type > 7)
-			return false;
-	}
-	return true;
-}
-
 static int svm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
@@ -465,11 +445,9 @@ static int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 
 	switch (index) {
 	case MSR_EFER:
-		if (data & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+		if (!lvmm_efer_write_ok(v->efer, data, v->cr0))
 			return -EINVAL;
-		/* LME may not change under paging; LMA is the CPU's to set. */
-		if ((v->cr0 & X86_CR0_PG) && ((data ^ v->efer) & EFER_LME))
-			return -EINVAL;
+		/* LMA is the CPU's to set. */
 		v->efer = (data & ~(u64)EFER_LMA) | (v->efer & EFER_LMA) | EFER_SVME;
 		return 0;
 	case MSR_STAR:
@@ -482,7 +460,7 @@ static int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 		v->sysenter_cs = (u32)data;
 		return 0;
 	case MSR_IA32_CR_PAT:
-		if (!pat_valid(data))
+		if (!lvmm_pat_valid(data))
 			return -EINVAL;
 		v->g_pat = data;
 		return 0;

@@ -106,6 +106,19 @@ static int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 	return ret;
 }
 
+/* The architectural reset state (as after INIT): registers here, the rest in the backend. */
+void lvmm_vcpu_reset(struct lvmm_vcpu *vcpu)
+{
+	lvmm_ops->vcpu_reset(vcpu);
+	memset(vcpu->regs, 0, sizeof(vcpu->regs));
+	vcpu->rip = 0xfff0;
+	vcpu->rflags = X86_EFLAGS_FIXED;
+	vcpu->pending = LVMM_PENDING_NONE;
+	vcpu->irq_pending = false;
+	/* Fresh hardware state may meet stale TLB entries (recycled ASID or EPT root). */
+	vcpu->last_cpu = -1;
+}
+
 static int lvmm_get_regs(struct lvmm_vcpu *vcpu, void __user *argp)
 {
 	const unsigned long *r = vcpu->regs;
@@ -370,7 +383,7 @@ int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id)
 	ret = lvmm_ops->vcpu_create(vcpu);
 	if (ret)
 		goto err_fpu;
-	lvmm_ops->vcpu_reset(vcpu);
+	lvmm_vcpu_reset(vcpu);
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {

@@ -28,116 +28,21 @@
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
 
-#include "vmx.h"
+#include "vmx_vmcs.h"
 
 #define VMX_RESET_PAT	0x0007040600070406ULL
 #define RESET_DR7	0x400ULL
-#define CR4_GUEST_VALID	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
-			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
-			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
-			 X86_CR4_FSGSBASE | X86_CR4_OSXSAVE | X86_CR4_SMEP | X86_CR4_SMAP)
-#define EFER_GUEST_VALID	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
-/*
- * MSRs the guest uses without an exit (SYSCALL, SWAPGS) and VM entry and
- * exit do not switch: loaded from the guest area at entry, stored back at
- * exit, and the host's values reloaded from the host area.
- */
-/* Segment registers, in the order of their VMCS fields. */
-enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
-
-enum { SW_STAR, SW_LSTAR, SW_SFMASK, SW_KERNEL_GS_BASE, NR_SWITCHED_MSRS };
-static const u32 switched_msrs[NR_SWITCHED_MSRS] = {
+const u32 lvmm_vmx_switched_msrs[NR_SWITCHED_MSRS] = {
 	[SW_STAR] = MSR_STAR, [SW_LSTAR] = MSR_LSTAR,
 	[SW_SFMASK] = MSR_SYSCALL_MASK, [SW_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE,
 };
 
-struct lvmm_vmx {
-	struct lvmm_vcpu *vcpu;
-	void *vmcs;
-	u64 vmcs_pa;
-	struct vmx_msr_entry *guest_msrs;	/* one page: guest, then host area */
-	struct vmx_msr_entry *host_msrs;
-	struct preempt_notifier pn;
-	int loaded_cpu;			/* where the VMCS is active, or -1 */
-	int host_fields_cpu;		/* CPU the per-CPU host fields describe */
-	bool launched;
-	bool gdt_dirty;			/* a VM exit left GDT/TR limits to restore */
-	u16 vpid;
-	u32 proc_ctl;			/* cached primary controls */
-	u64 host_cr3, host_cr4;
-	u64 cr0_shadow, cr4_shadow, cr2, cr8;
-	u64 cstar;			/* Intel CPUs never use it: kept only */
-};
-
-static struct {
-	u32 revision;
-	u32 pin, proc, proc2, exit, entry;
-	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
-	u64 cr0_guest_mask, cr4_guest_mask;
-	u64 ept_vpid_cap;
-	u32 preemption_ticks;		/* 0: no VMX-preemption timer */
-	bool has_vpid, insn_info;
-} vmcs_config;
+struct lvmm_vmx_caps lvmm_vmx_config;
 
 static DEFINE_PER_CPU(struct page *, vmxon_region);
 static DEFINE_PER_CPU(struct lvmm_vmx *, current_vmx);
 static DEFINE_IDA(vmx_vpids);
-
-static struct lvmm_vmx *to_vmx(struct lvmm_vcpu *vcpu)
-{
-	return vcpu->arch;
-}
-
-/* ---- VMX instructions ---- */
-
-static unsigned long vmcs_read(unsigned long field)
-{
-	unsigned long value;
-
-	asm volatile("vmread %1, %0" : "=r"(value) : "r"(field) : "cc");
-	return value;
-}
-
-static void vmcs_write(unsigned long field, unsigned long value)
-{
-	asm goto("vmwrite %1, %0\n\tjna %l[fail]"
-		 : : "r"(field), "rm"(value) : "cc" : fail);
-	return;
-fail:
-	WARN_ONCE(1, "lvmm: vmwrite %#lx = %#lx failed, error %lu\n", field, value,
-		  vmcs_read(VM_INSTRUCTION_ERROR));
-}
-
-static bool vmx_vmptrld(u64 pa)
-{
-	asm goto("vmptrld %0\n\tjna %l[fail]" : : "m"(pa) : "cc" : fail);
-	return true;
-fail:
-	return false;
-}
-
-static void vmx_vmclear(u64 pa)
-{
-	asm goto("vmclear %0\n\tjna %l[fail]" : : "m"(pa) : "cc", "memory" : fail);
-	return;
-fail:
-	WARN_ONCE(1, "lvmm: vmclear %#llx failed\n", pa);
-}
-
-static void vmx_invept(unsigned long type, u64 eptp)
-{
-	struct { u64 eptp, zero; } desc = { eptp, 0 };
-
-	asm volatile("invept %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
-}
-
-static void vmx_invvpid(unsigned long type, u16 vpid)
-{
-	struct { u64 vpid, gva; } desc = { vpid, 0 };
-
-	asm volatile("invvpid %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
-}
 
 /* ---- global setup ---- */
 
@@ -192,7 +97,7 @@ static int vmx_setup_controls(u64 basic)
 
 	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS, cap);
 	if (lvmm_vmx_adjust_controls(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
-				     PIN_BASED_VMX_PREEMPTION_TIMER, cap, &vmcs_config.pin))
+				     PIN_BASED_VMX_PREEMPTION_TIMER, cap, &lvmm_vmx_config.pin))
 		return -EIO;
 	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS, cap);
 	/* CR8 exits keep the guest off the host's TPR: there is no TPR shadow. */
@@ -201,35 +106,35 @@ static int vmx_setup_controls(u64 basic)
 				     CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING |
 				     CPU_BASED_USE_TSC_OFFSETTING |
 				     CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0,
-				     cap, &vmcs_config.proc))
+				     cap, &lvmm_vmx_config.proc))
 		return -EIO;
 	if (!((cap >> 32) & CPU_BASED_INTR_WINDOW_EXITING))
 		return -EIO;
 	rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS2, cap);
 	if (lvmm_vmx_adjust_controls(ept_needed, SECONDARY_EXEC_ENABLE_VPID, cap,
-				     &vmcs_config.proc2)) {
+				     &lvmm_vmx_config.proc2)) {
 		pr_err("lvmm: VMX without EPT and unrestricted guest is not supported\n");
 		return -ENODEV;
 	}
 	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS, cap);
 	if (lvmm_vmx_adjust_controls(VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
 				     VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_IA32_PAT |
-				     VM_EXIT_LOAD_IA32_PAT, 0, cap, &vmcs_config.exit))
+				     VM_EXIT_LOAD_IA32_PAT, 0, cap, &lvmm_vmx_config.exit))
 		return -EIO;
 	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS, cap);
 	if (lvmm_vmx_adjust_controls(VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_IA32_PAT, 0,
-				     cap, &vmcs_config.entry))
+				     cap, &lvmm_vmx_config.entry))
 		return -EIO;
 	/* IA-32e mode guest follows EFER.LMA at each entry. */
 	if (!((cap >> 32) & VM_ENTRY_IA32E_MODE))
 		return -EIO;
-	vmcs_config.entry &= ~VM_ENTRY_IA32E_MODE;
+	lvmm_vmx_config.entry &= ~VM_ENTRY_IA32E_MODE;
 	return 0;
 }
 
 static int vmx_setup_ept(void)
 {
-	u64 cap = vmcs_config.ept_vpid_cap;
+	u64 cap = lvmm_vmx_config.ept_vpid_cap;
 
 	if (!(cap & VMX_EPT_PAGE_WALK_4_BIT) || !(cap & VMX_EPTP_WB_BIT) ||
 	    !(cap & VMX_EPT_INVEPT_BIT) ||
@@ -238,11 +143,11 @@ static int vmx_setup_ept(void)
 		       cap);
 		return -ENODEV;
 	}
-	vmcs_config.has_vpid = (vmcs_config.proc2 & SECONDARY_EXEC_ENABLE_VPID) &&
+	lvmm_vmx_config.has_vpid = (lvmm_vmx_config.proc2 & SECONDARY_EXEC_ENABLE_VPID) &&
 			       ((cap >> 32) & VMX_VPID_INVVPID_BIT) &&
 			       ((cap >> 32) & VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT);
-	if (!vmcs_config.has_vpid)
-		vmcs_config.proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
+	if (!lvmm_vmx_config.has_vpid)
+		lvmm_vmx_config.proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
 	return 0;
 }
 
@@ -256,11 +161,11 @@ static void vmx_setup_preemption_timer(void)
 {
 	u64 misc, ticks;
 
-	if (!(vmcs_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER))
+	if (!(lvmm_vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER))
 		return;
 	rdmsrl(MSR_IA32_VMX_MISC, misc);
 	ticks = (u64)tsc_khz >> (misc & VMX_MISC_PREEMPTION_TIMER_RATE_MASK);
-	vmcs_config.preemption_ticks = clamp_t(u64, ticks, 1, U32_MAX);
+	lvmm_vmx_config.preemption_ticks = clamp_t(u64, ticks, 1, U32_MAX);
 }
 
 static int vmx_hardware_setup(void)
@@ -272,8 +177,8 @@ static int vmx_hardware_setup(void)
 	if (ret)
 		return ret;
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
-	vmcs_config.revision = basic & 0x7fffffff;
-	vmcs_config.insn_info = basic & VMX_BASIC_INOUT;
+	lvmm_vmx_config.revision = basic & 0x7fffffff;
+	lvmm_vmx_config.insn_info = basic & VMX_BASIC_INOUT;
 	if (((basic & VMX_BASIC_MEM_TYPE_MASK) >> VMX_BASIC_MEM_TYPE_SHIFT) !=
 	    VMX_BASIC_MEM_TYPE_WB || (basic & VMX_BASIC_64) ||
 	    ((basic >> VMX_BASIC_VMCS_SIZE_SHIFT) & 0x1fff) > PAGE_SIZE) {
@@ -286,20 +191,20 @@ static int vmx_hardware_setup(void)
 	if (ret)
 		return ret;
 	vmx_setup_preemption_timer();
-	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, vmcs_config.ept_vpid_cap);
+	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, lvmm_vmx_config.ept_vpid_cap);
 	ret = vmx_setup_ept();
 	if (ret)
 		return ret;
 
-	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, vmcs_config.cr0_fixed0);
-	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, vmcs_config.cr0_fixed1);
-	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, vmcs_config.cr4_fixed0);
-	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, vmcs_config.cr4_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, lvmm_vmx_config.cr0_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, lvmm_vmx_config.cr0_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, lvmm_vmx_config.cr4_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, lvmm_vmx_config.cr4_fixed1);
 	/* Unrestricted guest: PE and PG are the guest's to clear. */
-	vmcs_config.cr0_fixed0 &= ~(u64)(X86_CR0_PE | X86_CR0_PG);
+	lvmm_vmx_config.cr0_fixed0 &= ~(u64)(X86_CR0_PE | X86_CR0_PG);
 	/* Bits the hardware pins are the host's: guest writes to them exit. */
-	vmcs_config.cr0_guest_mask = vmcs_config.cr0_fixed0 | (u32)~vmcs_config.cr0_fixed1;
-	vmcs_config.cr4_guest_mask = vmcs_config.cr4_fixed0 | (u32)~vmcs_config.cr4_fixed1;
+	lvmm_vmx_config.cr0_guest_mask = lvmm_vmx_config.cr0_fixed0 | (u32)~lvmm_vmx_config.cr0_fixed1;
+	lvmm_vmx_config.cr4_guest_mask = lvmm_vmx_config.cr4_fixed0 | (u32)~lvmm_vmx_config.cr4_fixed1;
 
 	for_each_possible_cpu(cpu) {
 		struct page *page = alloc_pages_node(cpu_to_node(cpu),
@@ -309,12 +214,12 @@ static int vmx_hardware_setup(void)
 			vmx_free_percpu();
 			return -ENOMEM;
 		}
-		*(u32 *)page_address(page) = vmcs_config.revision;
+		*(u32 *)page_address(page) = lvmm_vmx_config.revision;
 		per_cpu(vmxon_region, cpu) = page;
 	}
 	preempt_notifier_inc();
 	pr_info("lvmm: VMX with EPT and unrestricted guest, VPID %s\n",
-		vmcs_config.has_vpid ? "yes" : "no");
+		lvmm_vmx_config.has_vpid ? "yes" : "no");
 	return 0;
 }
 
@@ -467,54 +372,6 @@ static void vmx_vmcs_end(struct lvmm_vmx *vmx, bool clear)
 	preempt_enable();
 }
 
-/* ---- vCPU state ---- */
-
-static void vmx_write_cr0(struct lvmm_vmx *vmx, u64 cr0)
-{
-	vmx->cr0_shadow = cr0;
-	vmcs_write(CR0_READ_SHADOW, cr0);
-	vmcs_write(GUEST_CR0, (cr0 | vmcs_config.cr0_fixed0) & vmcs_config.cr0_fixed1);
-}
-
-static void vmx_write_cr4(struct lvmm_vmx *vmx, u64 cr4)
-{
-	vmx->cr4_shadow = cr4;
-	vmcs_write(CR4_READ_SHADOW, cr4);
-	vmcs_write(GUEST_CR4, (cr4 | vmcs_config.cr4_fixed0) & vmcs_config.cr4_fixed1);
-}
-
-/* EFER as the guest sees it, and the entry control that must match LMA. */
-static void vmx_write_efer(struct lvmm_vmx *vmx, u64 efer)
-{
-	u32 entry = vmcs_read(VM_ENTRY_CONTROLS) & ~VM_ENTRY_IA32E_MODE;
-
-	vmcs_write(GUEST_IA32_EFER, efer);
-	vmcs_write(VM_ENTRY_CONTROLS, entry | ((efer & EFER_LMA) ? VM_ENTRY_IA32E_MODE : 0));
-}
-
-static bool pae_paging(struct lvmm_vmx *vmx)
-{
-	return (vmx->cr0_shadow & X86_CR0_PG) && (vmx->cr4_shadow & X86_CR4_PAE) &&
-	       !(vmcs_read(GUEST_IA32_EFER) & EFER_LMA);
-}
-
-/* PAE paging under EPT: VM entry takes the PDPTEs from the VMCS. */
-static int vmx_load_pdptrs(struct lvmm_vcpu *vcpu)
-{
-	u64 pdpte[4];
-	int i;
-
-	if (!pae_paging(to_vmx(vcpu)))
-		return 0;
-	if (lvmm_read_guest(vcpu, vmcs_read(GUEST_CR3) & ~0x1fULL, pdpte, sizeof(pdpte)))
-		return -EFAULT;
-	for (i = 0; i < 4; i++)
-		vmcs_write(GUEST_PDPTR0 + i * 2, pdpte[i]);
-	return 0;
-}
-
-static void vmx_write_seg(unsigned int i, const struct lvmm_segment *s);
-
 static void vmx_init_controls(struct lvmm_vmx *vmx)
 {
 	struct lvmm_vcpu *vcpu = vmx->vcpu;
@@ -522,31 +379,31 @@ static void vmx_init_controls(struct lvmm_vmx *vmx)
 	u64 msr;
 	int i;
 
-	vmx->proc_ctl = vmcs_config.proc;
-	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmcs_config.pin);
+	vmx->proc_ctl = lvmm_vmx_config.proc;
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, lvmm_vmx_config.pin);
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx->proc_ctl);
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL, vmcs_config.proc2);
-	vmcs_write(VM_EXIT_CONTROLS, vmcs_config.exit);
-	vmcs_write(VM_ENTRY_CONTROLS, vmcs_config.entry);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, lvmm_vmx_config.proc2);
+	vmcs_write(VM_EXIT_CONTROLS, lvmm_vmx_config.exit);
+	vmcs_write(VM_ENTRY_CONTROLS, lvmm_vmx_config.entry);
 	/* #AC and #DB loops would never let the host back in (CVE-2015-5307/8104). */
 	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_AC) | BIT(X86_TRAP_DB));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
-	vmcs_write(CR0_GUEST_HOST_MASK, vmcs_config.cr0_guest_mask);
-	vmcs_write(CR4_GUEST_HOST_MASK, vmcs_config.cr4_guest_mask);
+	vmcs_write(CR0_GUEST_HOST_MASK, lvmm_vmx_config.cr0_guest_mask);
+	vmcs_write(CR4_GUEST_HOST_MASK, lvmm_vmx_config.cr4_guest_mask);
 	vmcs_write(EPT_POINTER, vmx_eptp(vcpu));
-	if (vmcs_config.has_vpid)
+	if (lvmm_vmx_config.has_vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, vmx->vpid);
 	vmcs_write(VMCS_LINK_POINTER, ~0ULL);
 	vmcs_write(TSC_OFFSET, 0);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 
 	for (i = 0; i < NR_SWITCHED_MSRS; i++) {
-		vmx->guest_msrs[i].index = switched_msrs[i];
+		vmx->guest_msrs[i].index = lvmm_vmx_switched_msrs[i];
 		vmx->guest_msrs[i].value = 0;
-		vmx->host_msrs[i].index = switched_msrs[i];
-		rdmsrl(switched_msrs[i], vmx->host_msrs[i].value);
+		vmx->host_msrs[i].index = lvmm_vmx_switched_msrs[i];
+		rdmsrl(lvmm_vmx_switched_msrs[i], vmx->host_msrs[i].value);
 	}
 	vmcs_write(VM_ENTRY_MSR_LOAD_ADDR, __pa(vmx->guest_msrs));
 	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, NR_SWITCHED_MSRS);
@@ -632,14 +489,6 @@ static void vmx_vcpu_reset(struct lvmm_vcpu *vcpu)
 	vmcs_write(GUEST_ACTIVITY_STATE, 0);
 	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmx_vmcs_end(vmx, clear);
-
-	memset(vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->rip = 0xfff0;
-	vcpu->rflags = X86_EFLAGS_FIXED;
-	vcpu->pending = LVMM_PENDING_NONE;
-	vcpu->irq_pending = false;
-	/* A fresh EPT root may reuse a page whose translations a CPU still caches. */
-	vcpu->last_cpu = -1;
 }
 
 static int vmx_vcpu_create(struct lvmm_vcpu *vcpu)
@@ -656,12 +505,12 @@ static int vmx_vcpu_create(struct lvmm_vcpu *vcpu)
 		goto nomem;
 	vmx->vmcs = page_address(page);
 	vmx->vmcs_pa = page_to_phys(page);
-	*(u32 *)vmx->vmcs = vmcs_config.revision;
+	*(u32 *)vmx->vmcs = lvmm_vmx_config.revision;
 	vmx->guest_msrs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vmx->guest_msrs)
 		goto nomem;
 	vmx->host_msrs = vmx->guest_msrs + PAGE_SIZE / 2 / sizeof(*vmx->guest_msrs);
-	if (vmcs_config.has_vpid) {
+	if (lvmm_vmx_config.has_vpid) {
 		vpid = ida_alloc_range(&vmx_vpids, 1, 0xffff, GFP_KERNEL);
 		if (vpid < 0)
 			goto err_vpid;
@@ -703,397 +552,11 @@ static void vmx_vcpu_free(struct lvmm_vcpu *vcpu)
 	kfree(vmx);
 }
 
-/* ---- segments and special registers ---- */
-
-/* VMCS field numbers of each segment. */
-static const struct {
-	u32 sel, base, limit, ar;
-} seg_fields[] = {
-	[SEG_ES] = { GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES },
-	[SEG_CS] = { GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES },
-	[SEG_SS] = { GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES },
-	[SEG_DS] = { GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES },
-	[SEG_FS] = { GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES },
-	[SEG_GS] = { GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES },
-	[SEG_TR] = { GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES },
-	[SEG_LDTR] = { GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
-			     GUEST_LDTR_AR_BYTES },
-};
-
-static void vmx_write_seg(unsigned int i, const struct lvmm_segment *s)
-{
-	u32 ar = s->type | s->s << 4 | s->dpl << 5 | s->present << 7 | s->avl << 12 |
-		 s->l << 13 | s->db << 14 | s->g << 15;
-
-	if (s->unusable || !s->present)
-		ar = VMX_AR_UNUSABLE_MASK;
-	vmcs_write(seg_fields[i].sel, s->selector);
-	vmcs_write(seg_fields[i].base, s->base);
-	vmcs_write(seg_fields[i].limit, s->limit);
-	vmcs_write(seg_fields[i].ar, ar);
-}
-
-static void vmx_read_seg(unsigned int i, struct lvmm_segment *s)
-{
-	u32 ar = vmcs_read(seg_fields[i].ar);
-
-	s->selector = vmcs_read(seg_fields[i].sel);
-	s->base = vmcs_read(seg_fields[i].base);
-	s->limit = vmcs_read(seg_fields[i].limit);
-	s->unusable = !!(ar & VMX_AR_UNUSABLE_MASK);
-	if (s->unusable)
-		return;
-	s->type = ar & 0xf;
-	s->s = (ar >> 4) & 1;
-	s->dpl = (ar >> 5) & 3;
-	s->present = (ar >> 7) & 1;
-	s->avl = (ar >> 12) & 1;
-	s->l = (ar >> 13) & 1;
-	s->db = (ar >> 14) & 1;
-	s->g = (ar >> 15) & 1;
-}
-
-static u64 vmx_guest_cr0(struct lvmm_vmx *vmx)
-{
-	u64 mask = vmcs_config.cr0_guest_mask;
-
-	return (vmcs_read(GUEST_CR0) & ~mask) | (vmx->cr0_shadow & mask);
-}
-
-static u64 vmx_guest_cr4(struct lvmm_vmx *vmx)
-{
-	u64 mask = vmcs_config.cr4_guest_mask;
-
-	return (vmcs_read(GUEST_CR4) & ~mask) | (vmx->cr4_shadow & mask);
-}
-
-static void vmx_get_sregs(struct lvmm_vcpu *vcpu, struct lvmm_sregs *s)
-{
-	struct lvmm_vmx *vmx = to_vmx(vcpu);
-
-	vmx_read_seg(SEG_CS, &s->cs);
-	vmx_read_seg(SEG_DS, &s->ds);
-	vmx_read_seg(SEG_ES, &s->es);
-	vmx_read_seg(SEG_FS, &s->fs);
-	vmx_read_seg(SEG_GS, &s->gs);
-	vmx_read_seg(SEG_SS, &s->ss);
-	vmx_read_seg(SEG_TR, &s->tr);
-	vmx_read_seg(SEG_LDTR, &s->ldt);
-	s->gdt.base = vmcs_read(GUEST_GDTR_BASE);
-	s->gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
-	s->idt.base = vmcs_read(GUEST_IDTR_BASE);
-	s->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
-	s->cr0 = vmx_guest_cr0(vmx);
-	s->cr2 = vmx->cr2;
-	s->cr3 = vmcs_read(GUEST_CR3);
-	s->cr4 = vmx_guest_cr4(vmx);
-	s->cr8 = vmx->cr8;
-	s->efer = vmcs_read(GUEST_IA32_EFER);
-}
-
-static void vmx_set_sregs(struct lvmm_vcpu *vcpu, const struct lvmm_sregs *s)
-{
-	struct lvmm_vmx *vmx = to_vmx(vcpu);
-
-	vmx_write_seg(SEG_CS, &s->cs);
-	vmx_write_seg(SEG_DS, &s->ds);
-	vmx_write_seg(SEG_ES, &s->es);
-	vmx_write_seg(SEG_FS, &s->fs);
-	vmx_write_seg(SEG_GS, &s->gs);
-	vmx_write_seg(SEG_SS, &s->ss);
-	vmx_write_seg(SEG_TR, &s->tr);
-	vmx_write_seg(SEG_LDTR, &s->ldt);
-	vmcs_write(GUEST_GDTR_BASE, s->gdt.base);
-	vmcs_write(GUEST_GDTR_LIMIT, s->gdt.limit);
-	vmcs_write(GUEST_IDTR_BASE, s->idt.base);
-	vmcs_write(GUEST_IDTR_LIMIT, s->idt.limit);
-	vmx_write_cr0(vmx, s->cr0);
-	vmx->cr2 = s->cr2;
-	vmcs_write(GUEST_CR3, s->cr3);
-	vmx_write_cr4(vmx, s->cr4);
-	vmx->cr8 = s->cr8;
-	vmx_write_efer(vmx, s->efer);
-	/* Unreadable PDPTEs fault at entry; the guest then sees its own mistake. */
-	vmx_load_pdptrs(vcpu);
-	/* New paging state: no cached translation may survive. */
-	vcpu->last_cpu = -1;
-}
-
-/* ---- MSRs ---- */
-
-static bool pat_valid(u64 pat)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type == 2 || type == 3 || type > 7)
-			return false;
-	}
-	return true;
-}
-
-static int switched_index(u32 msr)
-{
-	int i;
-
-	for (i = 0; i < NR_SWITCHED_MSRS; i++)
-		if (switched_msrs[i] == msr)
-			return i;
-	return -1;
-}
-
-static int vmx_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
-{
-	struct lvmm_vmx *vmx = to_vmx(vcpu);
-	int i = switched_index(index);
-
-	if (i >= 0) {
-		*data = vmx->guest_msrs[i].value;
-		return 0;
-	}
-	switch (index) {
-	case MSR_EFER:
-		*data = vmcs_read(GUEST_IA32_EFER);
-		break;
-	case MSR_CSTAR:
-		*data = vmx->cstar;
-		break;
-	case MSR_FS_BASE:
-		*data = vmcs_read(GUEST_FS_BASE);
-		break;
-	case MSR_GS_BASE:
-		*data = vmcs_read(GUEST_GS_BASE);
-		break;
-	case MSR_IA32_SYSENTER_CS:
-		*data = vmcs_read(GUEST_SYSENTER_CS);
-		break;
-	case MSR_IA32_SYSENTER_ESP:
-		*data = vmcs_read(GUEST_SYSENTER_ESP);
-		break;
-	case MSR_IA32_SYSENTER_EIP:
-		*data = vmcs_read(GUEST_SYSENTER_EIP);
-		break;
-	case MSR_IA32_CR_PAT:
-		*data = vmcs_read(GUEST_IA32_PAT);
-		break;
-	case MSR_IA32_TSC:
-		*data = rdtsc() + vmcs_read(TSC_OFFSET);
-		break;
-	default:
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int vmx_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
-{
-	struct lvmm_vmx *vmx = to_vmx(vcpu);
-	u64 efer;
-
-	switch (index) {
-	case MSR_EFER:
-		efer = vmcs_read(GUEST_IA32_EFER);
-		if (data & ~(u64)EFER_GUEST_VALID)
-			return -EINVAL;
-		/* LME may not change under paging; LMA is the CPU's to set. */
-		if ((vmx->cr0_shadow & X86_CR0_PG) && ((data ^ efer) & EFER_LME))
-			return -EINVAL;
-		vmx_write_efer(vmx, (data & ~(u64)EFER_LMA) | (efer & EFER_LMA));
-		return 0;
-	case MSR_STAR:
-		vmx->guest_msrs[SW_STAR].value = data;
-		return 0;
-	case MSR_SYSCALL_MASK:
-		vmx->guest_msrs[SW_SFMASK].value = (u32)data;
-		return 0;
-	case MSR_IA32_SYSENTER_CS:
-		vmcs_write(GUEST_SYSENTER_CS, (u32)data);
-		return 0;
-	case MSR_IA32_CR_PAT:
-		if (!pat_valid(data))
-			return -EINVAL;
-		vmcs_write(GUEST_IA32_PAT, data);
-		return 0;
-	case MSR_IA32_TSC:
-		vmcs_write(TSC_OFFSET, data - rdtsc());
-		return 0;
-	}
-
-	/* The rest hold addresses the hardware loads for us: canonical only. */
-	if (!lvmm_is_canonical(data))
-		return -EINVAL;
-	switch (index) {
-	case MSR_LSTAR:
-		vmx->guest_msrs[SW_LSTAR].value = data;
-		break;
-	case MSR_KERNEL_GS_BASE:
-		vmx->guest_msrs[SW_KERNEL_GS_BASE].value = data;
-		break;
-	case MSR_CSTAR:
-		vmx->cstar = data;
-		break;
-	case MSR_FS_BASE:
-		vmcs_write(GUEST_FS_BASE, data);
-		break;
-	case MSR_GS_BASE:
-		vmcs_write(GUEST_GS_BASE, data);
-		break;
-	case MSR_IA32_SYSENTER_ESP:
-		vmcs_write(GUEST_SYSENTER_ESP, data);
-		break;
-	case MSR_IA32_SYSENTER_EIP:
-		vmcs_write(GUEST_SYSENTER_EIP, data);
-		break;
-	default:
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* ---- events ---- */
-
-static bool vmx_interrupt_allowed(struct lvmm_vcpu *vcpu)
-{
-	return (vcpu->rflags & X86_EFLAGS_IF) &&
-	       !(vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
-		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) &&
-	       !(vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK);
-}
-
-static void vmx_inject_irq(struct lvmm_vcpu *vcpu, u8 vector)
-{
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK);
-}
-
-static void vmx_inject_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error, u32 error)
-{
-	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
-
-	/* Real mode pushes no error code, and VM entry insists on that. */
-	if (has_error && (to_vmx(vcpu)->cr0_shadow & X86_CR0_PE)) {
-		info |= INTR_INFO_DELIVER_CODE_MASK;
-		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
-	}
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
-}
-
-static void vmx_set_irq_window(struct lvmm_vcpu *vcpu, bool enable)
-{
-	struct lvmm_vmx *vmx = to_vmx(vcpu);
-	u32 ctl = vmx->proc_ctl & ~CPU_BASED_INTR_WINDOW_EXITING;
-
-	if (enable)
-		ctl |= CPU_BASED_INTR_WINDOW_EXITING;
-	if (ctl != vmx->proc_ctl) {
-		vmx->proc_ctl = ctl;
-		vmcs_write(CPU_BASED_VM_EXEC_CONTROL, ctl);
-	}
-}
-
-/* An event cut short by the exit (e.g. a fault on the IDT) is delivered again. */
-static void vmx_requeue_event(u32 idt_info)
-{
-	u32 type = idt_info & VECTORING_INFO_TYPE_MASK;
-
-	if (!(idt_info & VECTORING_INFO_VALID_MASK))
-		return;
-	/* Software interrupts and exceptions re-execute their instruction. */
-	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
-	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
-		return;
-	if (idt_info & VECTORING_INFO_DELIVER_CODE_MASK)
-		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read(IDT_VECTORING_ERROR_CODE));
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, idt_info & (VECTORING_INFO_VALID_MASK | 0xfff));
-}
-
-/* ---- control register exits ---- */
-
-static void vmx_inject_gp(struct lvmm_vcpu *vcpu)
-{
-	vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
-}
-
-static bool vmx_set_cr0(struct lvmm_vcpu *vcpu, u64 val)
-{
-	struct lvmm_vmx *vmx = to_vmx(vcpu);
-	u64 efer = vmcs_read(GUEST_IA32_EFER), old = vmx->cr0_shadow;
-
-	if (val >> 32 || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
-	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
-		return false;
-	if ((val & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME)) {
-		if (!(vmx->cr4_shadow & X86_CR4_PAE))
-			return false;
-		vmx_write_efer(vmx, efer | EFER_LMA);
-	} else if (!(val & X86_CR0_PG) && (old & X86_CR0_PG) && (efer & EFER_LMA)) {
-		vmx_write_efer(vmx, efer & ~(u64)EFER_LMA);
-	}
-	vmx_write_cr0(vmx, val);
-	return true;
-}
-
-static bool vmx_set_cr4(struct lvmm_vcpu *vcpu, u64 val)
-{
-	struct lvmm_vmx *vmx = to_vmx(vcpu);
-
-	if (val & ~(u64)CR4_GUEST_VALID)
-		return false;
-	/* Bits this CPU cannot run a guest with. */
-	if (val & ~vmcs_config.cr4_fixed1)
-		return false;
-	if (!(val & X86_CR4_PAE) && (vmcs_read(GUEST_IA32_EFER) & EFER_LMA))
-		return false;
-	vmx_write_cr4(vmx, val);
-	return true;
-}
-
-/*
- * MOV to/from CR0, CR4 (bits the hardware pins) and CR8 (no TPR shadow).
- * Returns false to inject #GP.
- */
-static bool vmx_handle_cr(struct lvmm_vcpu *vcpu, u64 qual)
-{
-	struct lvmm_vmx *vmx = to_vmx(vcpu);
-	unsigned int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
-	unsigned long *r = &vcpu->regs[reg];
-	bool ok;
-
-	if (type == 1 && cr == 8) {		/* MOV from CR8 */
-		*r = vmx->cr8;
-		return true;
-	}
-	if (type != 0)				/* CLTS and LMSW touch no pinned bit */
-		return false;
-	switch (cr) {
-	case 0:
-		ok = vmx_set_cr0(vcpu, *r);
-		break;
-	case 4:
-		ok = vmx_set_cr4(vcpu, *r);
-		break;
-	case 8:
-		ok = *r <= 15;
-		if (ok)
-			vmx->cr8 = *r;
-		return ok;
-	default:
-		return false;
-	}
-	if (!ok)
-		return false;
-	/* Paging changed under cached translations: drop them. */
-	if (vmcs_config.has_vpid)
-		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vmx->vpid);
-	return !vmx_load_pdptrs(vcpu);
-}
-
 /* ---- running the guest ---- */
 
 static void vmx_flush_tlb(struct lvmm_vcpu *vcpu)
 {
-	if (vmcs_config.ept_vpid_cap & VMX_EPT_EXTENT_CONTEXT_BIT)
+	if (lvmm_vmx_config.ept_vpid_cap & VMX_EPT_EXTENT_CONTEXT_BIT)
 		vmx_invept(VMX_EPT_EXTENT_CONTEXT, vmx_eptp(vcpu));
 	else
 		vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
@@ -1127,8 +590,8 @@ static void vmx_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	}
 	if (flush_tlb)
 		vmx_flush_tlb(vcpu);
-	if (vmcs_config.preemption_ticks)
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmcs_config.preemption_ticks);
+	if (lvmm_vmx_config.preemption_ticks)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, lvmm_vmx_config.preemption_ticks);
 	vmcs_write(GUEST_RSP, vcpu->regs[LVMM_RSP]);
 	vmcs_write(GUEST_RIP, vcpu->rip);
 	vmcs_write(GUEST_RFLAGS, vcpu->rflags);
@@ -1164,7 +627,7 @@ static void vmx_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	e.intr_error = vmcs_read(VM_EXIT_INTR_ERROR_CODE);
 	e.insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
 	e.insn_info = vmcs_read(VMX_INSTRUCTION_INFO);
-	e.insn_info_valid = vmcs_config.insn_info;
+	e.insn_info_valid = lvmm_vmx_config.insn_info;
 	e.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
 	e.rip = vcpu->rip;
 
@@ -1193,7 +656,7 @@ static int vmx_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	if (vmx_handle_cr(vcpu, exit->info1))
 		vcpu->rip += exit->insn_len;
 	else
-		vmx_inject_gp(vcpu);
+		vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 	return 1;
 }
 

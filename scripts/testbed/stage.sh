@@ -27,13 +27,14 @@ esac
 mkdir -p "$out"
 ko=$(bash "$TESTBED_DIR/build-module.sh" "$kdir" "$out/mod")
 
-# KVM, the benchmark's peer, with what it needs (Debian's kvm_amd needs
-# ccp for SEV): follow modinfo's depends field from kvm_amd.
+# KVM, the benchmark's peer (kvm_amd for SVM, kvm_intel for VMX), with
+# what it needs (Debian's kvm_amd needs ccp for SEV): follow modinfo's
+# depends field from both.
 declare -A path seen
 while read -r f; do
 	n=${f##*/} && n=${n%%.ko*} && path[${n//-/_}]=$f
 done < <(find "$modtree" -name '*.ko*')
-want=(kvm_amd) kvm=()
+want=(kvm_amd kvm_intel) kvm=()
 while [ ${#want[@]} -gt 0 ]; do
 	m=${want[0]} && want=("${want[@]:1}")
 	[ -z "${seen[$m]:-}" ] && [ -n "${path[$m]:-}" ] || continue

@@ -38,7 +38,12 @@ static int unload(void)
 	return syscall(SYS_delete_module, "lvmm", O_NONBLOCK) ? -errno : 0;
 }
 
-TEST(load_unload_50_times)
+FIXTURE(module) {};
+FIXTURE_SETUP(module) {}
+FIXTURE_TEARDOWN(module) {}
+
+/* Each load runs the KUnit suites: emulated machines need minutes. */
+TEST_F_TIMEOUT(module, load_unload_50_times, 900)
 {
 	const char *ko = getenv("LVMM_KO");
 	struct test_vm t;
