@@ -64,4 +64,7 @@ esac
 
 echo "@@LVMM-DONE@@" >&3
 exec 3>&-	# the last close of a serial port waits for its output to drain
+# ... unless someone else still holds it open: give a slow emulated UART
+# (Bochs) time to send the rest before the machine goes away.
+sleep 1
 reboot -f

@@ -111,7 +111,7 @@ fi
 # Run n of each engine belongs to alternation n: pair them up.
 # (busybox has no paste.)
 per=$(awk 'NR == FNR { l[FNR] = $1; next }
-	FNR in l { printf "%s%.2f", FNR > 1 ? " " : "", l[FNR] / $1 }' "$tmp/lvmm" "$tmp/kvm")
+	(FNR in l) { printf "%s%.2f", (FNR > 1 ? " " : ""), l[FNR] / $1 }' "$tmp/lvmm" "$tmp/kvm")
 awk -v l="$l" -v k="$k" -v per="$per" -v vendor="$VENDOR" 'BEGIN {
 	printf "bench: %s ratio lvmm/kvm: %.2f (lvmm %d ns, kvm %d ns per port-I/O exit round trip; per alternation: %s)\n", vendor, l / k, l, k, per
 }'
