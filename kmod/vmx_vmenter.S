@@ -11,24 +11,10 @@
 #include <asm/nospec-branch.h>
 #include <asm/segment.h>
 
+#include "guest_regs.inc.S"
+
 #define HOST_RSP_FIELD	0x00006c14
 
-/* Offsets in the regs array: the x86 register encoding order. */
-#define R_RAX	(0 * 8)
-#define R_RCX	(1 * 8)
-#define R_RDX	(2 * 8)
-#define R_RBX	(3 * 8)
-#define R_RBP	(5 * 8)
-#define R_RSI	(6 * 8)
-#define R_RDI	(7 * 8)
-#define R_R8	(8 * 8)
-#define R_R9	(9 * 8)
-#define R_R10	(10 * 8)
-#define R_R11	(11 * 8)
-#define R_R12	(12 * 8)
-#define R_R13	(13 * 8)
-#define R_R14	(14 * 8)
-#define R_R15	(15 * 8)
 
 	.text
 /* int lvmm_vmx_vmenter(unsigned long *regs, bool launched) */
@@ -49,20 +35,7 @@ SYM_FUNC_START(lvmm_vmx_vmenter)
 	/* Flags survive the MOVs below and pick the instruction. */
 	test	%sil, %sil
 	mov	%rdi, %rax
-	mov	R_RCX(%rax), %rcx
-	mov	R_RDX(%rax), %rdx
-	mov	R_RBX(%rax), %rbx
-	mov	R_RBP(%rax), %rbp
-	mov	R_RSI(%rax), %rsi
-	mov	R_RDI(%rax), %rdi
-	mov	R_R8(%rax), %r8
-	mov	R_R9(%rax), %r9
-	mov	R_R10(%rax), %r10
-	mov	R_R11(%rax), %r11
-	mov	R_R12(%rax), %r12
-	mov	R_R13(%rax), %r13
-	mov	R_R14(%rax), %r14
-	mov	R_R15(%rax), %r15
+	LOAD_GUEST_GPRS %rax
 	mov	R_RAX(%rax), %rax
 
 	UNWIND_HINT_SAVE
@@ -79,20 +52,7 @@ SYM_INNER_LABEL(lvmm_vmx_vmexit, SYM_L_GLOBAL)
 	push	%rax
 	mov	8(%rsp), %rax	/* regs */
 	pop	R_RAX(%rax)
-	mov	%rcx, R_RCX(%rax)
-	mov	%rdx, R_RDX(%rax)
-	mov	%rbx, R_RBX(%rax)
-	mov	%rbp, R_RBP(%rax)
-	mov	%rsi, R_RSI(%rax)
-	mov	%rdi, R_RDI(%rax)
-	mov	%r8, R_R8(%rax)
-	mov	%r9, R_R9(%rax)
-	mov	%r10, R_R10(%rax)
-	mov	%r11, R_R11(%rax)
-	mov	%r12, R_R12(%rax)
-	mov	%r13, R_R13(%rax)
-	mov	%r14, R_R14(%rax)
-	mov	%r15, R_R15(%rax)
+	SAVE_GUEST_GPRS %rax
 	xor	%eax, %eax
 	jmp	.Lclear
 
@@ -105,15 +65,7 @@ SYM_INNER_LABEL(lvmm_vmx_vmexit, SYM_L_GLOBAL)
 	/* A guest-poisoned return stack must not steer the host's RETs. */
 	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
 			   X86_FEATURE_RSB_VMEXIT_LITE
-	/* Leave no guest value in a register the C caller might speculate on. */
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
+	CLEAR_GUEST_SCRATCH
 
 	pop	%rdi
 	pop	%rbx

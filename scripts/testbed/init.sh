@@ -7,6 +7,18 @@
 # QEMU runs with -no-reboot, so `reboot -f` ends the VM.
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin:/bench LVMM_KO=/lvmm.ko HOME=/tmp
 
+# The initramfs is rootfs, which pivot_root cannot leave, and ctr (like
+# runc) insists on pivot_root: first move everything to a tmpfs root.
+if [ ! -e /.lvmm-tmpfs-root ]; then
+	mkdir /newroot
+	mount -t tmpfs -o mode=755 root /newroot
+	for f in /*; do
+		[ "$f" = /newroot ] || cp -a "$f" /newroot/
+	done
+	touch /newroot/.lvmm-tmpfs-root
+	exec switch_root /newroot /init
+fi
+
 mount -t devtmpfs dev /dev
 exec </dev/console >/dev/console 2>&1	# in case the cpio had no /dev/console
 mount -t proc proc /proc

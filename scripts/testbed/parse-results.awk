@@ -110,10 +110,15 @@ file == 1 && inblock {
 # runs to its end-trace line or the next test; matches inside it (stack
 # frames, an Oops after a BUG) add nothing. ----
 file == 2 && /lvmm-test: / {
-	running = $0; sub(/.*lvmm-test: /, "", running); open = 0; next
+	running = $0; sub(/.*lvmm-test: /, "", running); open = 0; oom = 0; next
 }
 file == 2 && FNR <= ctx_end { splat[ns] = splat[ns] "    | " $0 "\n" }
 file == 2 && /---\[ end trace/ { open = 0; next }
+# The OOM killer's report (a test of memory limits provokes one on
+# purpose) dumps the stack: its Call Trace is not an error report.
+file == 2 && /invoked oom-killer:/ { oom = 1; next }
+file == 2 && oom && /Out of memory|oom-kill:|Memory cgroup out of memory/ { oom = 0; next }
+file == 2 && oom && /Call Trace/ { next }
 file == 2 && /Speculative Return Stack Overflow: WARNING|RETBleed: WARNING|Spectre V[12].*WARNING/ {
 	next	# CPU-vulnerability notices at boot under TCG
 }

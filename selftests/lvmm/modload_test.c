@@ -77,14 +77,16 @@ TEST_F_TIMEOUT(module, load_unload_50_times, 900)
 	 * never shrinks, and each load puts the module at a new address:
 	 * ~40 kB per load that is not ours. The memory figure is therefore
 	 * compared on kernels without KASAN (the stock kernel in make check).
-	 * 2 MB over 50 rounds catches a leak of 40 kB per round (the module
-	 * image, its per-CPU pages, a VM's tables), not a single page: the
-	 * per-CPU page lists alone move MemFree by about 1 MB.
+	 * Even there MemFree drifts by 0.8-2.8 MB over 50 loads of any
+	 * version of lvmm.ko (measured: the kernel's own per-load bookkeeping
+	 * and per-CPU page lists), so 4 MB catches leaks of 80 kB or more per
+	 * round (the module image, a VM's tables and pinned memory), not a
+	 * few pages; memory_test covers the per-VM objects more finely.
 	 */
 	if (kernel_has_kasan())
 		TH_LOG("KASAN kernel: memory not compared");
 	else
-		EXPECT_LT(before - after, 2048);
+		EXPECT_LT(before - after, 4096);
 	/* No device, no module directory, no CPU hotplug callback left. */
 	EXPECT_EQ(-1, access("/dev/lvmm", F_OK));
 	EXPECT_EQ(-1, access("/sys/module/lvmm", F_OK));

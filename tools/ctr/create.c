@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ctr create, the runtime's side: state directory, cgroup, the container's
+ * first process in its new namespaces (init.c), user namespace maps, and
+ * the hand-shake that tells whether the container could be set up.  On
+ * any error nothing is left behind: no process, cgroup or state.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctr.h"
+
+static int write_proc(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int write_idmap(pid_t pid, const char *file, const struct ctr_idmap *m, int n)
+{
+	char buf[1024] = "";
+	int i, ret;
+
+	for (i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%u %u %u\n",
+			 m[i].inner, m[i].outer, m[i].count);
+	ret = write_proc(pid, file, buf);
+	if (ret)
+		ctr_err("writing %s of the container: %s (check the %s in config.json)", file,
+			strerror(-ret), file[0] == 'u' ? "uidMappings" : "gidMappings");
+	return ret;
+}
+
+/* The cgroup: cgroupsPath if given (relative to the v2 root), else ctr/ID. */
+static void setup_cgroup(struct ctr_spec *s, struct ctr_state *st, struct cg *cg)
+{
+	char rel[4096], skipped[512];
+	int ret;
+
+	if (s->cgroups_path && strchr(s->cgroups_path, ':'))
+		ctr_err("warning: systemd cgroupsPath \"%s\" is not supported; using ctr/%s",
+			s->cgroups_path, st->id);
+	if (s->cgroups_path && !strchr(s->cgroups_path, ':'))
+		snprintf(rel, sizeof(rel), "%s", s->cgroups_path + (s->cgroups_path[0] == '/'));
+	else
+		snprintf(rel, sizeof(rel), "ctr/%s", st->id);
+	ret = cg_create(cg, rel, &s->limits);
+	if (ret) {
+		ctr_err("warning: no cgroup v2 hierarchy usable here (%s): resource limits are not applied",
+			strerror(-ret));
+		return;
+	}
+	snprintf(st->cgroup, sizeof(st->cgroup), "%s", cg->path);
+	ret = cg_apply(cg, &s->limits, skipped, sizeof(skipped));
+	if (ret)
+		ctr_err("warning: cgroup limits: %s", strerror(-ret));
+	if (skipped[0])
+		ctr_err("warning: this cgroup v2 hierarchy lacks the controllers for: %s; those limits are not applied",
+			skipped);
+}
+
+static void cleanup(struct ctr_state *st, pid_t pid)
+{
+	struct cg cg;
+
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (st->cgroup[0]) {
+		snprintf(cg.path, sizeof(cg.path), "%s", st->cgroup);
+		cg_kill_all(&cg, SIGKILL);
+		cg_destroy(&cg);
+	}
+	ctr_remove_state(st);
+}
+
+static int make_state_dir(struct ctr_state *st)
+{
+	if (mkdir(ctr_root, 0700) && errno != EEXIST) {
+		ctr_err("cannot create the state directory %s: %s (pass --root)", ctr_root,
+			strerror(errno));
+		return -errno;
+	}
+	if (mkdir(st->dir, 0700)) {
+		if (errno == EEXIST)
+			ctr_err("container \"%s\" already exists (ctr delete %s, or pick another id)",
+				st->id, st->id);
+		else
+			ctr_err("cannot create %s: %s", st->dir, strerror(errno));
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* Join a pid namespace given by path: it applies to our next child. */
+static int join_pid_ns(const struct ctr_spec *s)
+{
+	int i, fd, ret = 0;
+
+	for (i = 0; i < s->nns; i++) {
+		if (s->ns[i].type != CLONE_NEWPID || !s->ns[i].path)
+			continue;
+		fd = open(s->ns[i].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWPID)) {
+			ret = -errno;
+			ctr_err("joining pid namespace %s: %s", s->ns[i].path, strerror(errno));
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return ret;
+}
+
+int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out)
+{
+	struct ctr_spec s;
+	struct ctr_state st;
+	struct cg cg;
+	char fifo[4200], msg[1024], buf[32];
+	int sync[2] = { -1, -1 }, fifo_fd = -1, flags = 0, i, ret;
+	ssize_t n;
+	pid_t pid = -1;
+
+	memset(&st, 0, sizeof(st));
+	if (!ctr_valid_id(id)) {
+		ctr_err("invalid container id \"%s\": use letters, digits and - _ . +", id);
+		return -EINVAL;
+	}
+	if (o->console_socket) {
+		ctr_err("--console-socket is not supported yet; run without a terminal");
+		return -ENOTSUP;
+	}
+	ret = ctr_spec_load(&s, o->bundle);
+	if (ret)
+		goto out_spec;
+	if (s.terminal) {
+		ctr_err("config.json: process.terminal is true, but ctr has no console support yet; set it to false");
+		ret = -ENOTSUP;
+		goto out_spec;
+	}
+	if (!ctr_spec_has_ns(&s, CLONE_NEWNS)) {
+		ctr_err("config.json: ctr needs a mount namespace (linux.namespaces: {\"type\": \"mount\"})");
+		ret = -EINVAL;
+		goto out_spec;
+	}
+	snprintf(st.id, sizeof(st.id), "%s", id);
+	snprintf(st.dir, sizeof(st.dir), "%s/%s", ctr_root, id);
+	snprintf(st.bundle, sizeof(st.bundle), "%s", s.bundle);
+	ret = make_state_dir(&st);
+	if (ret)
+		goto out_spec;
+
+	/* start opens this to let the container's process exec. */
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", st.dir);
+	if (mkfifo(fifo, 0600)) {
+		ret = -errno;
+		goto fail;
+	}
+	fifo_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync)) {
+		ret = -errno;
+		goto fail;
+	}
+	setup_cgroup(&s, &st, &cg);
+	ret = join_pid_ns(&s);
+	if (ret)
+		goto fail;
+	for (i = 0; i < s.nns; i++)
+		if (!s.ns[i].path)
+			flags |= s.ns[i].type;
+
+	pid = syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		ret = -errno;
+		ctr_err("creating the container's namespaces: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		close(sync[0]);
+		_exit(ctr_init(&s, sync[1], fifo_fd) ? 1 : 0);
+	}
+	close(sync[1]);
+	sync[1] = -1;
+
+	if (st.cgroup[0] && cg_attach(&cg, pid))
+		ctr_err("warning: cannot move the container into %s", st.cgroup);
+	if (flags & CLONE_NEWUSER) {
+		if (write_idmap(pid, "uid_map", s.uid_map, s.nuid_map) ||
+		    write_idmap(pid, "gid_map", s.gid_map, s.ngid_map)) {
+			ret = -EPERM;
+			goto fail;
+		}
+	}
+	if (s.has_oom_score_adj) {
+		snprintf(buf, sizeof(buf), "%d", s.oom_score_adj);
+		write_proc(pid, "oom_score_adj", buf);
+	}
+	if (write(sync[0], "G", 1) != 1) {
+		ret = -errno;
+		goto fail;
+	}
+	/* "R": set up and waiting for start; "E...": what went wrong. */
+	n = read(sync[0], msg, sizeof(msg) - 1);
+	if (n <= 0 || msg[0] != 'R') {
+		msg[n > 0 ? n : 0] = 0;
+		ctr_err("%s", n > 1 ? msg + 1 : "the container's process died while being set up");
+		ret = -EIO;
+		goto fail;
+	}
+	st.pid = pid;
+	st.start_time = ctr_proc_start_time(pid);
+	st.created = time(NULL);
+	ret = ctr_state_save(&st);
+	if (!ret)
+		ret = ctr_run_hooks(&s, "createRuntime", &st);
+	if (!ret)
+		ret = ctr_run_hooks(&s, "prestart", &st);
+	if (ret)
+		goto fail;
+	if (o->pid_file) {
+		FILE *f = fopen(o->pid_file, "we");
+
+		if (!f || fprintf(f, "%d", (int)pid) < 0 || fclose(f)) {
+			ctr_err("writing --pid-file %s: %s", o->pid_file, strerror(errno));
+			ret = -errno;
+			goto fail;
+		}
+	}
+	close(sync[0]);
+	close(fifo_fd);
+	*out = pid;
+	ctr_spec_free(&s);
+	return 0;
+
+fail:
+	if (sync[0] >= 0)
+		close(sync[0]);
+	if (sync[1] >= 0)
+		close(sync[1]);
+	if (fifo_fd >= 0)
+		close(fifo_fd);
+	cleanup(&st, pid);
+out_spec:
+	ctr_spec_free(&s);
+	return ret ? ret : -EIO;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ctr: an OCI runtime (runtime-spec 1.0.2+) for namespace-isolated containers. */
+#ifndef CTR_H
+#define CTR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <json-c/json.h>
+
+#include "cgroup.h"
+
+#define CTR_OCI_VERSION	"1.0.2"
+#define CTR_MAX_NS	8
+
+struct ctr_ns {
+	int type;		/* CLONE_NEW* */
+	const char *path;	/* join this one instead of creating */
+};
+
+struct ctr_mount {
+	const char *dest, *type, *source;
+	unsigned long flags, propagation;
+	char data[512];
+	bool bind, recursive;
+};
+
+struct ctr_rlimit {
+	int resource;
+	struct rlimit lim;
+};
+
+struct ctr_idmap {
+	uint32_t inner, outer, count;
+};
+
+struct ctr_hook {
+	const char *path;
+	json_object *args, *env;
+	int timeout;
+};
+
+/* A parsed config.json; strings point into @json. */
+struct ctr_spec {
+	json_object *json;
+	char bundle[4096];
+	char root[4096];		/* absolute rootfs path */
+	bool root_readonly;
+	const char *hostname, *domainname;
+	/* process */
+	json_object *args, *env;
+	const char *cwd;
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[64];
+	int ngroups;
+	mode_t umask;
+	bool has_umask, terminal, no_new_privs;
+	int oom_score_adj;
+	bool has_oom_score_adj;
+	json_object *caps;		/* process.capabilities, or NULL */
+	struct ctr_rlimit rlimits[32];
+	int nrlimits;
+	/* linux */
+	struct ctr_ns ns[CTR_MAX_NS];
+	int nns;
+	struct ctr_idmap uid_map[16], gid_map[16];
+	int nuid_map, ngid_map;
+	struct ctr_mount *mounts;
+	int nmounts;
+	json_object *masked, *readonly_paths, *sysctl, *seccomp, *devices;
+	unsigned long rootfs_propagation;
+	struct cg_limits limits;
+	const char *cgroups_path;
+	/* hooks by name: prestart, createRuntime, ... */
+	json_object *hooks;
+};
+
+/* spec.c */
+int ctr_spec_load(struct ctr_spec *s, const char *bundle);
+void ctr_spec_free(struct ctr_spec *s);
+bool ctr_spec_has_ns(const struct ctr_spec *s, int type);
+json_object *ctr_default_spec(bool rootless);
+
+/* state.c: the state directory, one per container under --root */
+struct ctr_state {
+	char id[256];
+	char dir[4096];
+	char bundle[4096];
+	char cgroup[4096];
+	pid_t pid;
+	unsigned long long start_time;	/* /proc/PID/stat field 22: pid reuse guard */
+	long long created;		/* seconds since the epoch */
+	json_object *annotations;
+};
+
+extern const char *ctr_root;
+int ctr_valid_id(const char *id);
+int ctr_state_load(struct ctr_state *st, const char *id);
+int ctr_state_save(const struct ctr_state *st);
+const char *ctr_status(const struct ctr_state *st);
+json_object *ctr_state_json(const struct ctr_state *st);
+unsigned long long ctr_proc_start_time(pid_t pid);
+bool ctr_alive(const struct ctr_state *st);
+int ctr_remove_state(const struct ctr_state *st);
+
+/* hooks.c */
+int ctr_run_hooks(const struct ctr_spec *s, const char *name, const struct ctr_state *st);
+
+/* create.c */
+struct ctr_create_opts {
+	const char *bundle, *pid_file, *console_socket;
+	bool foreground;		/* run: stay attached and wait */
+};
+int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *pid);
+
+/* init.c: runs in the new namespaces, never returns on success */
+int ctr_init(struct ctr_spec *s, int sync_fd, int fifo_fd);
+
+/* verbs.c */
+int ctr_start(const char *id);
+int ctr_wait(const char *id);
+int ctr_kill(const char *id, int sig, bool all);
+int ctr_delete(const char *id, bool force);
+int ctr_list(bool json);
+int ctr_print_state(const char *id);
+int ctr_ps(const char *id);
+int ctr_pause(const char *id, bool pause);
+int ctr_features(void);
+int ctr_write_spec(const char *bundle, bool rootless);
+int ctr_signal_number(const char *name);
+
+/* util */
+void ctr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ctr_write_all(int fd, const void *buf, size_t len);
+
+#endif /* CTR_H */

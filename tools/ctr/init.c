@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The container's first process, in its new namespaces: mounts, root
+ * switch, hostname, limits, identity, capabilities, seccomp; then it waits
+ * for `ctr start` and execs the workload.  Errors go back to ctr create
+ * as one line on the sync socket.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/capability.h>
+
+#include "ctr.h"
+#include "seccomp.h"
+
+static int sync_fd = -1;
+
+/* Report to ctr create and fail. */
+static int fail(const char *fmt, ...)
+{
+	char msg[1024] = "E";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg + 1, sizeof(msg) - 1, fmt, ap);
+	va_end(ap);
+	if (write(sync_fd, msg, strlen(msg)) < 0)
+		fprintf(stderr, "ctr: %s\n", msg + 1);
+	return -1;
+}
+
+/* Resolve @path inside @root_fd: symlinks and ".." never leave the rootfs. */
+static int open_in_root(int root_fd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = flags | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+}
+
+/*
+ * Make @dest exist inside the rootfs (a directory, or an empty file when
+ * @file) and return an O_PATH fd to it.  Every component is resolved
+ * within the rootfs.
+ */
+static int mkpath_in_root(int root_fd, const char *dest, bool file)
+{
+	char path[4096], *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s", dest);
+	for (p = strchr(path + 1, '/'); ; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = 0;
+		fd = open_in_root(root_fd, path, O_PATH);
+		if (fd < 0 && errno == ENOENT) {
+			char *slash = strrchr(path, '/');
+			int dir;
+
+			*slash = 0;
+			dir = open_in_root(root_fd, path[0] ? path : "/", O_PATH | O_DIRECTORY);
+			*slash = '/';
+			if (dir < 0)
+				return -1;
+			if (!p && file) {
+				fd = openat(dir, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+				if (fd >= 0)
+					close(fd);
+			} else {
+				mkdirat(dir, slash + 1, 0755);
+			}
+			close(dir);
+			fd = open_in_root(root_fd, path, O_PATH);
+		}
+		if (fd < 0)
+			return -1;
+		if (!p)
+			return fd;
+		close(fd);
+		*p = '/';
+	}
+}
+
+static void proc_fd_path(char *buf, size_t len, int fd)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+static int do_mount(int root_fd, const struct ctr_mount *m)
+{
+	struct stat st;
+	bool file = false;
+	char target[64];
+	unsigned long rw_flags = m->flags & ~(MS_BIND | MS_REC);
+	int fd, ret;
+
+	if (m->bind) {
+		if (!m->source || stat(m->source, &st))
+			return fail("bind mount source %s of %s: %s", m->source ? m->source : "(none)",
+				    m->dest, strerror(errno));
+		file = !S_ISDIR(st.st_mode);
+	}
+	fd = mkpath_in_root(root_fd, m->dest, file);
+	if (fd < 0)
+		return fail("mount destination %s inside the rootfs: %s", m->dest, strerror(errno));
+	proc_fd_path(target, sizeof(target), fd);
+	if (m->bind) {
+		ret = mount(m->source, target, NULL, MS_BIND | (m->recursive ? MS_REC : 0), NULL);
+		/* Bind mounts take their flags only on a remount. */
+		if (!ret && rw_flags)
+			ret = mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | rw_flags, NULL);
+	} else if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2")) {
+		ret = mount("cgroup2", target, "cgroup2", rw_flags, NULL);
+	} else {
+		ret = mount(m->source ? m->source : m->type, target, m->type, rw_flags,
+			    m->data[0] ? m->data : NULL);
+	}
+	if (!ret && m->propagation)
+		ret = mount(NULL, target, NULL, m->propagation, NULL);
+	close(fd);
+	if (ret)
+		return fail("mounting %s (%s) on %s: %s", m->source ? m->source : "-",
+			    m->bind ? "bind" : m->type, m->dest, strerror(errno));
+	return 0;
+}
+
+/* The devices every container gets, bind-mounted from the host. */
+static int default_devices(int root_fd)
+{
+	static const char *const devs[] = {
+		"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
+	};
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "pts/ptmx", "ptmx" },
+	};
+	char target[64];
+	size_t i;
+	int fd, dev;
+
+	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		fd = mkpath_in_root(root_fd, devs[i], true);
+		if (fd < 0)
+			return fail("creating %s in the rootfs: %s", devs[i], strerror(errno));
+		proc_fd_path(target, sizeof(target), fd);
+		if (mount(devs[i], target, NULL, MS_BIND, NULL)) {
+			close(fd);
+			return fail("bind-mounting %s: %s", devs[i], strerror(errno));
+		}
+		close(fd);
+	}
+	dev = open_in_root(root_fd, "/dev", O_PATH | O_DIRECTORY);
+	if (dev < 0)
+		return fail("/dev in the rootfs: %s", strerror(errno));
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		symlinkat(links[i][0], dev, links[i][1]);
+	close(dev);
+	return 0;
+}
+
+static int switch_root(const char *root)
+{
+	if (chdir(root))
+		return fail("chdir %s: %s", root, strerror(errno));
+	/* pivot_root(".", "."): the old root lands under the new one, then goes. */
+	if (syscall(SYS_pivot_root, ".", "."))
+		return fail("pivot_root: %s", strerror(errno));
+	if (umount2(".", MNT_DETACH))
+		return fail("detaching the old root: %s", strerror(errno));
+	if (chdir("/"))
+		return fail("chdir /: %s", strerror(errno));
+	return 0;
+}
+
+static int mask_paths(const struct ctr_spec *s)
+{
+	size_t i;
+
+	for (i = 0; s->masked && i < json_object_array_length(s->masked); i++) {
+		const char *p = json_object_get_string(json_object_array_get_idx(s->masked, i));
+		struct stat st;
+		int ret;
+
+		if (stat(p, &st))
+			continue;	/* nothing to hide */
+		if (S_ISDIR(st.st_mode))
+			ret = mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL);
+		else
+			ret = mount("/dev/null", p, NULL, MS_BIND, NULL);
+		if (ret)
+			return fail("masking %s: %s", p, strerror(errno));
+	}
+	for (i = 0; s->readonly_paths && i < json_object_array_length(s->readonly_paths); i++) {
+		const char *p = json_object_get_string(json_object_array_get_idx(s->readonly_paths, i));
+
+		if (access(p, F_OK))
+			continue;
+		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) ||
+		    mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			  MS_NOEXEC, NULL))
+			return fail("making %s read-only: %s", p, strerror(errno));
+	}
+	return 0;
+}
+
+static int setup_mounts(struct ctr_spec *s)
+{
+	int root_fd, i;
+
+	/* Nothing mounted here may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return fail("making the mount tree private: %s", strerror(errno));
+	if (mount(s->root, s->root, NULL, MS_BIND | MS_REC, NULL))
+		return fail("bind-mounting the rootfs %s: %s", s->root, strerror(errno));
+	root_fd = open(s->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return fail("rootfs %s: %s", s->root, strerror(errno));
+	for (i = 0; i < s->nmounts; i++)
+		if (do_mount(root_fd, &s->mounts[i]))
+			return -1;
+	if (default_devices(root_fd))
+		return -1;
+	close(root_fd);
+	if (switch_root(s->root))
+		return -1;
+	if (mount(NULL, "/", NULL, s->rootfs_propagation, NULL))
+		return fail("rootfsPropagation: %s", strerror(errno));
+	if (mask_paths(s))
+		return -1;
+	if (s->root_readonly &&
+	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL))
+		return fail("making the root read-only: %s", strerror(errno));
+	return 0;
+}
+
+static int join_namespaces(const struct ctr_spec *s)
+{
+	int i, pass, fd;
+
+	/* The user namespace first: it owns the others. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < s->nns; i++) {
+			const struct ctr_ns *n = &s->ns[i];
+
+			if (!n->path || n->type == CLONE_NEWPID ||
+			    (pass == 0) != (n->type == CLONE_NEWUSER))
+				continue;
+			fd = open(n->path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || setns(fd, n->type))
+				return fail("joining namespace %s: %s", n->path, strerror(errno));
+			close(fd);
+		}
+	}
+	return 0;
+}
+
+static int write_sysctls(const struct ctr_spec *s)
+{
+	if (!s->sysctl)
+		return 0;
+	json_object_object_foreach(s->sysctl, key, val) {
+		char path[512], *p;
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/sys/%s", key);
+		for (p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, json_object_get_string(val),
+				    strlen(json_object_get_string(val))) < 0)
+			return fail("sysctl %s: %s", key, strerror(errno));
+		close(fd);
+	}
+	return 0;
+}
+
+/* Capability names ("CAP_NET_RAW") of one set into @caps. */
+static int cap_list(json_object *caps, const char *set, cap_value_t *out, int *n)
+{
+	json_object *arr;
+	size_t i;
+
+	*n = 0;
+	if (!caps || !json_object_object_get_ex(caps, set, &arr))
+		return 0;
+	for (i = 0; i < json_object_array_length(arr) && *n < 64; i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(arr, i));
+		char lower[64];
+		size_t j;
+
+		for (j = 0; name[j] && j < sizeof(lower) - 1; j++)
+			lower[j] = name[j] >= 'A' && name[j] <= 'Z' ? name[j] + 32 : name[j];
+		lower[j] = 0;
+		if (cap_from_name(lower, &out[*n]))
+			return fail("unknown capability \"%s\" in process.capabilities.%s", name, set);
+		(*n)++;
+	}
+	return 0;
+}
+
+static bool in_list(const cap_value_t *v, int n, cap_value_t c)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == c)
+			return true;
+	return false;
+}
+
+static int drop_bounding(const struct ctr_spec *s)
+{
+	cap_value_t bounding[64];
+	int nb, c;
+
+	if (cap_list(s->caps, "bounding", bounding, &nb))
+		return -1;
+	for (c = 0; c <= CAP_LAST_CAP; c++)
+		if (!in_list(bounding, nb, c) && cap_drop_bound(c) && errno != EINVAL)
+			return fail("dropping capability %d from the bounding set: %s", c,
+				    strerror(errno));
+	return 0;
+}
+
+static int set_caps(const struct ctr_spec *s)
+{
+	static const char *const sets[] = { "effective", "permitted", "inheritable" };
+	static const cap_flag_t flags[] = { CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE };
+	cap_value_t v[64];
+	cap_t caps = cap_init();
+	int i, n;
+
+	for (i = 0; i < 3; i++) {
+		if (cap_list(s->caps, sets[i], v, &n))
+			return -1;
+		if (n && cap_set_flag(caps, flags[i], n, v, CAP_SET))
+			return fail("capabilities: %s", strerror(errno));
+	}
+	if (cap_set_proc(caps))
+		return fail("setting capabilities: %s", strerror(errno));
+	cap_free(caps);
+	if (cap_list(s->caps, "ambient", v, &n))
+		return -1;
+	cap_reset_ambient();
+	/*
+	 * The kernel allows an ambient capability only when it is also
+	 * inheritable; like runc, ctr skips the others (runc's default spec
+	 * asks for ambient ones with an empty inheritable set).
+	 */
+	for (i = 0; i < n; i++)
+		if (cap_set_ambient(v[i], CAP_SET) && errno != EPERM)
+			return fail("ambient capability %d: %s", v[i], strerror(errno));
+	return 0;
+}
+
+static int set_identity(const struct ctr_spec *s)
+{
+	if (prctl(PR_SET_KEEPCAPS, 1))
+		return fail("PR_SET_KEEPCAPS: %s", strerror(errno));
+	if (setgroups(s->ngroups, s->groups) && !(errno == EPERM && !s->ngroups))
+		return fail("setgroups: %s", strerror(errno));
+	if (setresgid(s->gid, s->gid, s->gid))
+		return fail("setting gid %u: %s (is it mapped?)", s->gid, strerror(errno));
+	if (setresuid(s->uid, s->uid, s->uid))
+		return fail("setting uid %u: %s (is it mapped?)", s->uid, strerror(errno));
+	return set_caps(s);
+}
+
+/* Find the program in the container's PATH now, so create can report it. */
+static int find_program(const struct ctr_spec *s, char *out, size_t len)
+{
+	const char *prog = json_object_get_string(json_object_array_get_idx(s->args, 0));
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	size_t i;
+
+	for (i = 0; s->env && i < json_object_array_length(s->env); i++) {
+		const char *e = json_object_get_string(json_object_array_get_idx(s->env, i));
+
+		if (!strncmp(e, "PATH=", 5))
+			path = e + 5;
+	}
+	if (strchr(prog, '/')) {
+		snprintf(out, len, "%s", prog);
+		return access(out, X_OK) ? fail("%s: %s", prog, strerror(errno)) : 0;
+	}
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		snprintf(out, len, "%.*s/%s", (int)n, path, prog);
+		if (!access(out, X_OK))
+			return 0;
+		path += n + (path[n] == ':');
+	}
+	return fail("executable \"%s\" not found in the container's PATH", prog);
+}
+
+/* Wait until ctr start writes to the exec fifo (poll sleeps until a writer comes). */
+static int wait_for_start(int fifo_fd)
+{
+	struct pollfd p = { .fd = fifo_fd, .events = POLLIN };
+	char c;
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (read(fifo_fd, &c, 1) != 1)
+		return -1;	/* the fifo's writer went away: not a start */
+	close(fifo_fd);
+	return 0;
+}
+
+static char **strv(json_object *arr)
+{
+	size_t i, n = arr ? json_object_array_length(arr) : 0;
+	char **v = calloc(n + 1, sizeof(*v));
+
+	for (i = 0; v && i < n; i++)
+		v[i] = (char *)json_object_get_string(json_object_array_get_idx(arr, i));
+	return v;
+}
+
+int ctr_init(struct ctr_spec *s, int sfd, int fifo_fd)
+{
+	char prog[4096], go;
+	int i;
+
+	sync_fd = sfd;
+	/* Wait until ctr create has written the id maps and set the cgroup. */
+	if (read(sync_fd, &go, 1) != 1)
+		return -1;
+	if (ctr_spec_has_ns(s, CLONE_NEWUSER) && (setresgid(0, 0, 0) || setresuid(0, 0, 0)))
+		return fail("becoming root in the user namespace: %s", strerror(errno));
+	if (join_namespaces(s))
+		return -1;
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)))
+		return fail("sethostname: %s", strerror(errno));
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)))
+		return fail("setdomainname: %s", strerror(errno));
+	if (setup_mounts(s) || write_sysctls(s))
+		return -1;
+	for (i = 0; i < s->nrlimits; i++)
+		if (setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim))
+			return fail("setrlimit %d: %s", s->rlimits[i].resource, strerror(errno));
+	if (chdir(s->cwd))
+		return fail("process.cwd %s: %s", s->cwd, strerror(errno));
+	if (s->has_umask)
+		umask(s->umask);
+	if (drop_bounding(s) || set_identity(s))
+		return -1;
+	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return fail("no_new_privs: %s", strerror(errno));
+	if (find_program(s, prog, sizeof(prog)))
+		return -1;
+	/* Nothing of ctr's may reach the workload: every other fd closes at exec. */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+
+	if (write(sync_fd, "R", 1) != 1)
+		return -1;
+	close(sync_fd);
+	if (wait_for_start(fifo_fd))
+		return -1;
+	/* As close to exec as possible: the filter also sees ctr's last calls. */
+	if (s->seccomp && ctr_seccomp_load(s->seccomp, s->no_new_privs)) {
+		fprintf(stderr, "ctr: loading the seccomp filter failed\n");
+		return -1;
+	}
+	execve(prog, strv(s->args), strv(s->env));
+	fprintf(stderr, "ctr: exec %s: %s\n", prog, strerror(errno));
+	return -1;
+}

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ctr: an OCI runtime.  Verbs and flags follow runc's, so tools that
+ * drive runc or crun can drive ctr.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctr.h"
+
+static const char usage[] =
+"usage: ctr [--root DIR] COMMAND [OPTIONS] [ID]\n"
+"\n"
+"  create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] ID\n"
+"                       set up a container; its process waits for start\n"
+"  start ID             run the process of a created container\n"
+"  run [--bundle DIR] [--pid-file FILE] [--detach] ID\n"
+"                       create + start; without --detach wait for it, exit\n"
+"                       with its status and delete it\n"
+"  state ID             print the runtime-spec state as JSON\n"
+"  kill [--all] ID [SIGNAL]   send SIGNAL (name or number, default TERM)\n"
+"  delete [--force] ID  remove a stopped (or, with --force, any) container\n"
+"  list [--format table|json]\n"
+"  ps ID                list the container's processes\n"
+"  pause ID | resume ID freeze or thaw all its processes\n"
+"  spec [--bundle DIR] [--rootless]   write a default config.json\n"
+"  features             what this runtime supports, as JSON\n"
+"\n"
+"  --root DIR           state directory (default /run/ctr)\n";
+
+void ctr_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ctr: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int ctr_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -errno;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * CVE-2019-5736: a container process must never be able to open ctr's
+ * own binary for writing through /proc/PID/exe.  ctr runs from a sealed,
+ * read-only memfd copy of itself, as runc does.
+ */
+static void reexec_sealed(char **argv)
+{
+	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+	int exe, mfd;
+	struct stat st;
+	off_t off = 0;
+
+	/* (Any tmpfs file reports F_SEAL_SEAL: only all four mean our copy.) */
+	mfd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (mfd >= 0 && (fcntl(mfd, F_GET_SEALS) & seals) == seals) {
+		close(mfd);
+		return;		/* already the sealed copy */
+	}
+	exe = mfd;
+	if (exe < 0 || fstat(exe, &st))
+		return;
+	mfd = memfd_create("ctr", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0)
+		return;
+	while (off < st.st_size)
+		if (sendfile(mfd, exe, &off, st.st_size - off) <= 0)
+			break;
+	close(exe);
+	if (off != st.st_size ||
+	    fcntl(mfd, F_ADD_SEALS, seals))
+		return;
+	fexecve(mfd, argv, environ);
+	/* Falling through keeps working, unprotected: say so. */
+	ctr_err("warning: cannot run from a sealed copy (%s)", strerror(errno));
+}
+
+static int need_id(int argc, const char *verb)
+{
+	if (optind >= argc) {
+		ctr_err("%s needs a container id (ctr %s ID)", verb, verb);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_create(int argc, char **argv, bool run)
+{
+	static const struct option opts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "no-pivot", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctr_create_opts o = { .bundle = "." };
+	bool detach = false;
+	const char *id;
+	pid_t pid;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o.bundle = optarg; break;
+		case 'p': o.pid_file = optarg; break;
+		case 'c': o.console_socket = optarg; break;
+		case 'd': detach = true; break;
+		case 'n':
+			ctr_err("--no-pivot is refused: ctr always uses pivot_root");
+			return 2;
+		default: return 2;
+		}
+	}
+	if (need_id(argc, run ? "run" : "create"))
+		return 2;
+	id = argv[optind];
+	if (ctr_create(id, &o, &pid))
+		return 1;
+	if (!run)
+		return 0;
+	if (ctr_start(id)) {
+		ctr_delete(id, true);
+		return 1;
+	}
+	return detach ? 0 : ctr_wait(id);
+}
+
+static int cmd_simple(int argc, char **argv, const char *verb)
+{
+	const char *id;
+
+	if (need_id(argc, verb))
+		return 2;
+	id = argv[optind];
+	if (!strcmp(verb, "start"))
+		return ctr_start(id) ? 1 : 0;
+	if (!strcmp(verb, "state"))
+		return ctr_print_state(id) ? 1 : 0;
+	if (!strcmp(verb, "ps"))
+		return ctr_ps(id) ? 1 : 0;
+	if (!strcmp(verb, "pause"))
+		return ctr_pause(id, true) ? 1 : 0;
+	return ctr_pause(id, false) ? 1 : 0;
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+	};
+	bool all = false;
+	int c, sig = SIGTERM;
+
+	while ((c = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
+		if (c != 'a')
+			return 2;
+		all = true;
+	}
+	if (need_id(argc, "kill"))
+		return 2;
+	if (optind + 1 < argc) {
+		sig = ctr_signal_number(argv[optind + 1]);
+		if (sig < 0) {
+			ctr_err("unknown signal \"%s\" (use a name like TERM or KILL, or a number)",
+				argv[optind + 1]);
+			return 2;
+		}
+	}
+	return ctr_kill(argv[optind], sig, all) ? 1 : 0;
+}
+
+static int cmd_delete(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+	};
+	bool force = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
+		if (c != 'f')
+			return 2;
+		force = true;
+	}
+	if (need_id(argc, "delete"))
+		return 2;
+	return ctr_delete(argv[optind], force) ? 1 : 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' }, { NULL, 0, NULL, 0 },
+	};
+	bool json = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+f:q", opts, NULL)) != -1) {
+		if (c == 'f' && !strcmp(optarg, "json"))
+			json = true;
+		else if (c == 'f' && strcmp(optarg, "table")) {
+			ctr_err("unknown --format \"%s\" (table or json)", optarg);
+			return 2;
+		} else if (c != 'f' && c != 'q') {
+			return 2;
+		}
+	}
+	return ctr_list(json) ? 1 : 0;
+}
+
+static int cmd_spec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "rootless", no_argument, NULL, 'r' }, { NULL, 0, NULL, 0 },
+	};
+	const char *bundle = ".";
+	bool rootless = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
+		if (c == 'b')
+			bundle = optarg;
+		else if (c == 'r')
+			rootless = true;
+		else
+			return 2;
+	}
+	return ctr_write_spec(bundle, rootless) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	const char *verb;
+	int c, i;
+
+	/* Verbs that start container processes run from the sealed copy. */
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "create") || !strcmp(argv[i], "run")) {
+			reexec_sealed(argv);
+			break;
+		}
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': ctr_root = optarg; break;
+		case 'l': case 'f': break;	/* accepted for runc compatibility */
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	verb = argv[optind];
+	/* The verb's own options start after it. */
+	argc -= optind;
+	argv += optind;
+	optind = 1;
+	if (!strcmp(verb, "create") || !strcmp(verb, "run"))
+		return cmd_create(argc, argv, verb[0] == 'r');
+	if (!strcmp(verb, "start") || !strcmp(verb, "state") || !strcmp(verb, "ps") ||
+	    !strcmp(verb, "pause") || !strcmp(verb, "resume"))
+		return cmd_simple(argc, argv, verb);
+	if (!strcmp(verb, "kill"))
+		return cmd_kill(argc, argv);
+	if (!strcmp(verb, "delete"))
+		return cmd_delete(argc, argv);
+	if (!strcmp(verb, "list"))
+		return cmd_list(argc, argv);
+	if (!strcmp(verb, "spec"))
+		return cmd_spec(argc, argv);
+	if (!strcmp(verb, "features"))
+		return ctr_features();
+	ctr_err("unknown command \"%s\" (see ctr --help)", verb);
+	return 2;
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Container state under --root (default /run/ctr): ROOT/ID/state.json,
+ * and ROOT/ID/exec.fifo while the container is created but not started.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctr.h"
+
+const char *ctr_root = "/run/ctr";
+
+int ctr_valid_id(const char *id)
+{
+	size_t i, n = strlen(id);
+
+	if (!n || n > 200 || !strcmp(id, ".") || !strcmp(id, ".."))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(id[i] == '-' || id[i] == '_' || id[i] == '.' || id[i] == '+' ||
+		      (id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'z') ||
+		      (id[i] >= 'A' && id[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
+unsigned long long ctr_proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long t = 0;
+	int i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f)) {
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	/* comm may hold spaces: count fields after its closing parenthesis. */
+	p = strrchr(buf, ')');
+	for (i = 0; p && i < 20; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	return t;
+}
+
+bool ctr_alive(const struct ctr_state *st)
+{
+	char path[64], buf[1024];
+	FILE *f;
+	char *p;
+
+	if (st->pid <= 0 || kill(st->pid, 0))
+		return false;
+	if (ctr_proc_start_time(st->pid) != st->start_time)
+		return false;	/* the pid was reused */
+	/* A zombie has stopped. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)st->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	return !(p && p[2] == 'Z');
+}
+
+const char *ctr_status(const struct ctr_state *st)
+{
+	char path[4200];
+	char buf[64];
+	FILE *f;
+
+	if (!ctr_alive(st))
+		return "stopped";
+	snprintf(path, sizeof(path), "%s/exec.fifo", st->dir);
+	if (access(path, F_OK) == 0)
+		return "created";
+	snprintf(path, sizeof(path), "%s/cgroup.events", st->cgroup);
+	f = st->cgroup[0] ? fopen(path, "re") : NULL;
+	if (f) {
+		while (fgets(buf, sizeof(buf), f))
+			if (!strcmp(buf, "frozen 1\n")) {
+				fclose(f);
+				return "paused";
+			}
+		fclose(f);
+	}
+	return "running";
+}
+
+int ctr_state_load(struct ctr_state *st, const char *id)
+{
+	char path[4200];
+	json_object *o, *v;
+
+	memset(st, 0, sizeof(*st));
+	if (!ctr_valid_id(id)) {
+		ctr_err("invalid container id \"%s\": use letters, digits and - _ . +", id);
+		return -EINVAL;
+	}
+	snprintf(st->id, sizeof(st->id), "%s", id);
+	snprintf(st->dir, sizeof(st->dir), "%s/%s", ctr_root, id);
+	snprintf(path, sizeof(path), "%s/state.json", st->dir);
+	o = json_object_from_file(path);
+	if (!o) {
+		ctr_err("container \"%s\" does not exist (no state in %s; see ctr list)", id,
+			st->dir);
+		return -ENOENT;
+	}
+	if (json_object_object_get_ex(o, "pid", &v))
+		st->pid = json_object_get_int(v);
+	if (json_object_object_get_ex(o, "bundle", &v))
+		snprintf(st->bundle, sizeof(st->bundle), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "ctr_cgroup", &v))
+		snprintf(st->cgroup, sizeof(st->cgroup), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "ctr_start_time", &v))
+		st->start_time = json_object_get_int64(v);
+	if (json_object_object_get_ex(o, "ctr_created", &v))
+		st->created = json_object_get_int64(v);
+	if (json_object_object_get_ex(o, "annotations", &v))
+		st->annotations = json_object_get(v);
+	json_object_put(o);
+	return 0;
+}
+
+/* The runtime-spec state, plus ctr's own fields (prefixed ctr_). */
+json_object *ctr_state_json(const struct ctr_state *st)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ociVersion", json_object_new_string(CTR_OCI_VERSION));
+	json_object_object_add(o, "id", json_object_new_string(st->id));
+	json_object_object_add(o, "status", json_object_new_string(ctr_status(st)));
+	json_object_object_add(o, "pid", json_object_new_int(ctr_alive(st) ? st->pid : 0));
+	json_object_object_add(o, "bundle", json_object_new_string(st->bundle));
+	json_object_object_add(o, "annotations",
+			       st->annotations ? json_object_get(st->annotations)
+					       : json_object_new_object());
+	return o;
+}
+
+int ctr_state_save(const struct ctr_state *st)
+{
+	char path[4200], tmp[4200];
+	json_object *o = ctr_state_json(st);
+	int ret = 0;
+
+	/* What was asked for, not what is observed now. */
+	json_object_object_add(o, "pid", json_object_new_int(st->pid));
+	json_object_object_add(o, "ctr_cgroup", json_object_new_string(st->cgroup));
+	json_object_object_add(o, "ctr_start_time", json_object_new_int64(st->start_time));
+	json_object_object_add(o, "ctr_created", json_object_new_int64(st->created));
+	snprintf(path, sizeof(path), "%s/state.json", st->dir);
+	snprintf(tmp, sizeof(tmp), "%s/.state.json.tmp", st->dir);
+	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PLAIN) || rename(tmp, path))
+		ret = -errno;
+	json_object_put(o);
+	return ret;
+}
+
+int ctr_remove_state(const struct ctr_state *st)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/exec.fifo", st->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.json", st->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.state.json.tmp", st->dir);
+	unlink(path);
+	return rmdir(st->dir) ? -errno : 0;
+}
