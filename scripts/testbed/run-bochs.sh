@@ -25,13 +25,15 @@ rm -rf "$out/iso" "$out"/{console,results,bochs}.log "$out"/{status,seconds,boot
 # Bochs' skylake_x claims a 3.5 GHz TSC but ticks at ips per emulated
 # second: tell the kernel, or every delay is off by 70x.
 # Its CPUID leaf 0xd also sizes the AVX-512 state inconsistently, which
-# the kernel reports with a WARN at boot: the guests need no AVX-512. Its
-# compacted XSAVES format once failed an XRSTOR of an unrelated task
-# ("Bad FPU state detected"): the kernel keeps to the standard format.
+# the kernel reports with a WARN at boot: the guests need no AVX-512.
+# XRSTOR of tasks that never ran lvmm code also failed twice in Bochs
+# ("Bad FPU state detected", with and without XSAVES), so the bed runs
+# without XSAVE (FXSAVE only): see the open question in
+# Documentation/testing.rst.
 # Emulation is slow: each selftest program gets 10 minutes (guest time).
 append="console=ttyS0 loglevel=5 panic=-1 lvmm.mode=$mode"
 append+=" lvmm.timeout=${LVMM_TEST_TIMEOUT:-600} tsc_early_khz=$((ips / 1000))"
-append+=" clearcpuid=avx512f noxsaves nowatchdog cryptomgr.notests audit=0 mitigations=off"
+append+=" clearcpuid=avx512f noxsave nowatchdog cryptomgr.notests audit=0 mitigations=off"
 append+=" ${LVMM_APPEND:-}"
 
 mkdir -p "$out/iso/isolinux"
