@@ -133,14 +133,59 @@ static int join_pid_ns(const struct ctr_spec *s)
 	return ret;
 }
 
-int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out)
+/* Read the init's next step: @tag, or "E" + one line saying what failed. */
+static int expect_reply(int sock, char tag, int *fd)
+{
+	char msg[1024];
+	int got = -1;
+	ssize_t n = ctr_recv_fd(sock, msg, sizeof(msg) - 1, &got);
+
+	if (fd)
+		*fd = got;
+	else if (got >= 0)
+		close(got);
+	if (n > 0 && msg[0] == tag)
+		return 0;
+	msg[n > 0 ? n : 0] = 0;
+	ctr_err("%s", n > 1 && msg[0] == 'E' ? msg + 1 :
+		"the container's process died while being set up");
+	return -EIO;
+}
+
+/* "G" + the state JSON, for the createContainer and startContainer hooks. */
+static int send_state(int sock, const struct ctr_state *st)
+{
+	json_object *o = ctr_state_json(st);
+	char msg[8192];
+	int ret = 0;
+
+	snprintf(msg, sizeof(msg), "G%s", json_object_to_json_string_ext(o,
+		 JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	if (write(sock, msg, strlen(msg)) < 0)
+		ret = -errno;
+	return ret;
+}
+
+static void apply_device_policy(const struct ctr_spec *s, const struct cg *cg)
+{
+	int fd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
+
+	ret = fd < 0 ? -errno : ctr_devpolicy_apply(s, fd);
+	if (ret)
+		ctr_err("warning: the device policy (a cgroup BPF program) could not be attached: %s; device access is not restricted",
+			strerror(-ret));
+	if (fd >= 0)
+		close(fd);
+}
+
+int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int *tty_master)
 {
 	struct ctr_spec s;
 	struct ctr_state st;
 	struct cg cg;
-	char fifo[4200], msg[1024], buf[32];
-	int sync[2] = { -1, -1 }, fifo_fd = -1, flags = 0, i, ret;
-	ssize_t n;
+	char fifo[4200], buf[32];
+	int sync[2] = { -1, -1 }, fifo_fd = -1, master = -1, flags = 0, i, ret;
 	pid_t pid = -1;
 
 	memset(&st, 0, sizeof(st));
@@ -148,18 +193,12 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out)
 		ctr_err("invalid container id \"%s\": use letters, digits and - _ . +", id);
 		return -EINVAL;
 	}
-	if (o->console_socket) {
-		ctr_err("--console-socket is not supported yet; run without a terminal");
-		return -ENOTSUP;
-	}
 	ret = ctr_spec_load(&s, o->bundle);
 	if (ret)
 		goto out_spec;
-	if (s.terminal) {
-		ctr_err("config.json: process.terminal is true, but ctr has no console support yet; set it to false");
-		ret = -ENOTSUP;
+	ret = ctr_check_terminal(s.terminal, o->console_socket, o->foreground);
+	if (ret)
 		goto out_spec;
-	}
 	if (!ctr_spec_has_ns(&s, CLONE_NEWNS)) {
 		ctr_err("config.json: ctr needs a mount namespace (linux.namespaces: {\"type\": \"mount\"})");
 		ret = -EINVAL;
@@ -172,6 +211,14 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out)
 	if (ret)
 		goto out_spec;
 
+	/* The spec's "creating" state lasts as long as this file. */
+	snprintf(fifo, sizeof(fifo), "%s/creating", st.dir);
+	ret = open(fifo, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	if (ret < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	close(ret);
 	/* start opens this to let the container's process exec. */
 	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", st.dir);
 	if (mkfifo(fifo, 0600)) {
@@ -206,6 +253,10 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out)
 
 	if (st.cgroup[0] && cg_attach(&cg, pid))
 		ctr_err("warning: cannot move the container into %s", st.cgroup);
+	if (st.cgroup[0])
+		apply_device_policy(&s, &cg);
+	else
+		ctr_err("warning: no cgroup v2 group: the device policy is not applied");
 	if (flags & CLONE_NEWUSER) {
 		if (write_idmap(pid, "uid_map", s.uid_map, s.nuid_map) ||
 		    write_idmap(pid, "gid_map", s.gid_map, s.ngid_map)) {
@@ -221,14 +272,10 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out)
 		ret = -errno;
 		goto fail;
 	}
-	/* "R": set up and waiting for start; "E...": what went wrong. */
-	n = read(sync[0], msg, sizeof(msg) - 1);
-	if (n <= 0 || msg[0] != 'R') {
-		msg[n > 0 ? n : 0] = 0;
-		ctr_err("%s", n > 1 ? msg + 1 : "the container's process died while being set up");
-		ret = -EIO;
+	/* "H": namespaces and mounts are there (hooks' turn); "E...": what went wrong. */
+	ret = expect_reply(sync[0], 'H', NULL);
+	if (ret)
 		goto fail;
-	}
 	st.pid = pid;
 	st.start_time = ctr_proc_start_time(pid);
 	st.created = time(NULL);
@@ -237,8 +284,22 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out)
 		ret = ctr_run_hooks(&s, "createRuntime", &st);
 	if (!ret)
 		ret = ctr_run_hooks(&s, "prestart", &st);
+	if (!ret)
+		ret = send_state(sync[0], &st);
+	/* "R": set up and waiting for start, with the pty master if asked for. */
+	if (!ret)
+		ret = expect_reply(sync[0], 'R', &master);
 	if (ret)
 		goto fail;
+	if (master >= 0 && o->console_socket) {
+		ret = ctr_console_send(o->console_socket, master);
+		close(master);
+		master = -1;
+		if (ret)
+			goto fail;
+	}
+	snprintf(fifo, sizeof(fifo), "%s/creating", st.dir);
+	unlink(fifo);
 	if (o->pid_file) {
 		FILE *f = fopen(o->pid_file, "we");
 
@@ -251,6 +312,7 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out)
 	close(sync[0]);
 	close(fifo_fd);
 	*out = pid;
+	*tty_master = master;
 	ctr_spec_free(&s);
 	return 0;
 
@@ -261,6 +323,8 @@ fail:
 		close(sync[1]);
 	if (fifo_fd >= 0)
 		close(fifo_fd);
+	if (master >= 0)
+		close(master);
 	cleanup(&st, pid);
 out_spec:
 	ctr_spec_free(&s);

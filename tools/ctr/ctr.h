@@ -35,15 +35,21 @@ struct ctr_idmap {
 	uint32_t inner, outer, count;
 };
 
-struct ctr_hook {
+#define CTR_MAX_DEVICES	128
+
+struct ctr_device {		/* one linux.devices entry */
 	const char *path;
-	json_object *args, *env;
-	int timeout;
+	char type;		/* 'c', 'b' or 'p' ('u' is 'c') */
+	int64_t major, minor;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
 };
 
 /* A parsed config.json; strings point into @json. */
 struct ctr_spec {
 	json_object *json;
+	json_object *process_json;	/* ctr exec --process, or NULL */
 	char bundle[4096];
 	char root[4096];		/* absolute rootfs path */
 	bool root_readonly;
@@ -69,7 +75,10 @@ struct ctr_spec {
 	int nuid_map, ngid_map;
 	struct ctr_mount *mounts;
 	int nmounts;
-	json_object *masked, *readonly_paths, *sysctl, *seccomp, *devices;
+	json_object *masked, *readonly_paths, *sysctl, *seccomp;
+	struct ctr_device devices_list[CTR_MAX_DEVICES];
+	int ndevices;
+	json_object *device_rules;	/* linux.resources.devices */
 	unsigned long rootfs_propagation;
 	struct cg_limits limits;
 	const char *cgroups_path;
@@ -79,6 +88,8 @@ struct ctr_spec {
 
 /* spec.c */
 int ctr_spec_load(struct ctr_spec *s, const char *bundle);
+/* Replace the process part with @p (ctr exec --process); @p is kept. */
+int ctr_spec_set_process(struct ctr_spec *s, json_object *p);
 void ctr_spec_free(struct ctr_spec *s);
 bool ctr_spec_has_ns(const struct ctr_spec *s, int type);
 json_object *ctr_default_spec(bool rootless);
@@ -105,22 +116,57 @@ unsigned long long ctr_proc_start_time(pid_t pid);
 bool ctr_alive(const struct ctr_state *st);
 int ctr_remove_state(const struct ctr_state *st);
 
-/* hooks.c */
+/* hooks.c: @state is the state JSON the hooks read on stdin */
 int ctr_run_hooks(const struct ctr_spec *s, const char *name, const struct ctr_state *st);
+int ctr_run_hooks_with(const struct ctr_spec *s, const char *name, const char *state);
+char **ctr_strv(json_object *arr, const char *if_empty);
+
+/* devices.c, devpolicy.c */
+int ctr_parse_devices(struct ctr_spec *s, json_object *arr);
+int ctr_devpolicy_check(json_object *rules);
+int ctr_devpolicy_apply(const struct ctr_spec *s, int cgroup_fd);
+int ctr_make_devices(const struct ctr_spec *s, int root_fd);
 
 /* create.c */
 struct ctr_create_opts {
 	const char *bundle, *pid_file, *console_socket;
 	bool foreground;		/* run: stay attached and wait */
 };
-int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *pid);
+/* *tty_master: the pty for a foreground run with process.terminal, else -1 */
+int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *pid, int *tty_master);
 
 /* init.c: runs in the new namespaces, never returns on success */
 int ctr_init(struct ctr_spec *s, int sync_fd, int fifo_fd);
+int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len);
+int ctr_exec_process(const struct ctr_spec *s, const char *prog);
+void ctr_init_report_to(int fd);
+/* For init's helpers: report a setup error to ctr create; returns -1. */
+int ctr_init_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ctr_open_in_root(int root_fd, const char *path, int flags);
+int ctr_mkpath_in_root(int root_fd, const char *dest, bool file);
+
+/* tty.c */
+int ctr_check_terminal(bool terminal, const char *console_socket, bool foreground);
+int ctr_tty_setup(int *master);
+int ctr_send_fd(int sock, int fd, const char *payload);
+ssize_t ctr_recv_fd(int sock, char *buf, size_t len, int *fd);
+int ctr_console_send(const char *path, int master);
+int ctr_tty_relay(int master, pid_t pid);
+
+/* exec.c */
+struct ctr_exec_opts {
+	const char *process_file, *cwd, *user, *pid_file, *console_socket;
+	char **env, **args;		/* NULL-terminated */
+	int nenv;
+	bool tty, detach;
+};
+int ctr_exec(const char *id, const struct ctr_exec_opts *o);
 
 /* verbs.c */
 int ctr_start(const char *id);
-int ctr_wait(const char *id);
+/* Wait for a started container (relaying @tty_master if >= 0), then delete it. */
+int ctr_wait(const char *id, int tty_master);
+int ctr_wait_pid(pid_t pid, int tty_master);
 int ctr_kill(const char *id, int sig, bool all);
 int ctr_delete(const char *id, bool force);
 int ctr_list(bool json);

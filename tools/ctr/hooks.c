@@ -13,7 +13,8 @@
 
 #include "ctr.h"
 
-static char **strv(json_object *arr, const char *first)
+/* A JSON array of strings as a NULL-terminated vector ({@if_empty} if empty). */
+char **ctr_strv(json_object *arr, const char *if_empty)
 {
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 	char **v = calloc(n + 2, sizeof(*v));
@@ -22,12 +23,12 @@ static char **strv(json_object *arr, const char *first)
 		return NULL;
 	for (i = 0; i < n; i++)
 		v[i] = (char *)json_object_get_string(json_object_array_get_idx(arr, i));
-	if (!n && first)
-		v[0] = (char *)first;
+	if (!n && if_empty)
+		v[0] = (char *)if_empty;
 	return v;
 }
 
-static int run_hook(json_object *hook, const char *state)
+static int run_hook(json_object *hook, const char *state, const char *name)
 {
 	json_object *v;
 	const char *path = json_object_object_get_ex(hook, "path", &v) ?
@@ -39,7 +40,7 @@ static int run_hook(json_object *hook, const char *state)
 	pid_t pid;
 
 	if (!path || path[0] != '/') {
-		ctr_err("hook path must be absolute");
+		ctr_err("%s hook: path must be absolute", name);
 		return -EINVAL;
 	}
 	if (pipe2(fds, O_CLOEXEC))
@@ -48,7 +49,7 @@ static int run_hook(json_object *hook, const char *state)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		char **argv = strv(args, path), **envp = strv(env, NULL);
+		char **argv = ctr_strv(args, path), **envp = ctr_strv(env, NULL);
 
 		dup2(fds[0], 0);
 		execve(path, argv, envp);
@@ -67,32 +68,44 @@ static int run_hook(json_object *hook, const char *state)
 		if (timeout > 0 && waited++ >= timeout * 10) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			ctr_err("hook %s timed out after %d s", path, timeout);
+			ctr_err("%s hook %s timed out after %d s", name, path, timeout);
 			return -ETIMEDOUT;
 		}
 		if (timeout > 0)
 			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		ctr_err("hook %s failed (status %d)", path, status);
+		ctr_err("%s hook %s failed (%s %d)", name, path,
+			WIFEXITED(status) ? "exit status" : "signal",
+			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		return -EIO;
 	}
 	return 0;
 }
 
-int ctr_run_hooks(const struct ctr_spec *s, const char *name, const struct ctr_state *st)
+int ctr_run_hooks_with(const struct ctr_spec *s, const char *name, const char *state)
 {
-	json_object *list, *state;
-	const char *text;
+	json_object *list;
 	size_t i;
 	int ret = 0;
 
 	if (!s->hooks || !json_object_object_get_ex(s->hooks, name, &list))
 		return 0;
-	state = ctr_state_json(st);
-	text = json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN);
 	for (i = 0; !ret && i < json_object_array_length(list); i++)
-		ret = run_hook(json_object_array_get_idx(list, i), text);
+		ret = run_hook(json_object_array_get_idx(list, i), state, name);
+	return ret;
+}
+
+int ctr_run_hooks(const struct ctr_spec *s, const char *name, const struct ctr_state *st)
+{
+	json_object *state;
+	int ret;
+
+	if (!s->hooks || !json_object_object_get_ex(s->hooks, name, NULL))
+		return 0;
+	state = ctr_state_json(st);
+	ret = ctr_run_hooks_with(s, name, json_object_to_json_string_ext(state,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(state);
 	return ret;
 }

@@ -30,8 +30,8 @@
 
 static int sync_fd = -1;
 
-/* Report to ctr create and fail. */
-static int fail(const char *fmt, ...)
+/* Report to ctr create (or exec) and fail. */
+int ctr_init_fail(const char *fmt, ...)
 {
 	char msg[1024] = "E";
 	va_list ap;
@@ -44,8 +44,10 @@ static int fail(const char *fmt, ...)
 	return -1;
 }
 
+#define fail ctr_init_fail
+
 /* Resolve @path inside @root_fd: symlinks and ".." never leave the rootfs. */
-static int open_in_root(int root_fd, const char *path, int flags)
+int ctr_open_in_root(int root_fd, const char *path, int flags)
 {
 	struct open_how how = {
 		.flags = flags | O_CLOEXEC,
@@ -60,7 +62,7 @@ static int open_in_root(int root_fd, const char *path, int flags)
  * @file) and return an O_PATH fd to it.  Every component is resolved
  * within the rootfs.
  */
-static int mkpath_in_root(int root_fd, const char *dest, bool file)
+int ctr_mkpath_in_root(int root_fd, const char *dest, bool file)
 {
 	char path[4096], *p;
 	int fd;
@@ -69,13 +71,13 @@ static int mkpath_in_root(int root_fd, const char *dest, bool file)
 	for (p = strchr(path + 1, '/'); ; p = strchr(p + 1, '/')) {
 		if (p)
 			*p = 0;
-		fd = open_in_root(root_fd, path, O_PATH);
+		fd = ctr_open_in_root(root_fd, path, O_PATH);
 		if (fd < 0 && errno == ENOENT) {
 			char *slash = strrchr(path, '/');
 			int dir;
 
 			*slash = 0;
-			dir = open_in_root(root_fd, path[0] ? path : "/", O_PATH | O_DIRECTORY);
+			dir = ctr_open_in_root(root_fd, path[0] ? path : "/", O_PATH | O_DIRECTORY);
 			*slash = '/';
 			if (dir < 0)
 				return -1;
@@ -87,7 +89,7 @@ static int mkpath_in_root(int root_fd, const char *dest, bool file)
 				mkdirat(dir, slash + 1, 0755);
 			}
 			close(dir);
-			fd = open_in_root(root_fd, path, O_PATH);
+			fd = ctr_open_in_root(root_fd, path, O_PATH);
 		}
 		if (fd < 0)
 			return -1;
@@ -117,7 +119,7 @@ static int do_mount(int root_fd, const struct ctr_mount *m)
 				    m->dest, strerror(errno));
 		file = !S_ISDIR(st.st_mode);
 	}
-	fd = mkpath_in_root(root_fd, m->dest, file);
+	fd = ctr_mkpath_in_root(root_fd, m->dest, file);
 	if (fd < 0)
 		return fail("mount destination %s inside the rootfs: %s", m->dest, strerror(errno));
 	proc_fd_path(target, sizeof(target), fd);
@@ -138,41 +140,6 @@ static int do_mount(int root_fd, const struct ctr_mount *m)
 	if (ret)
 		return fail("mounting %s (%s) on %s: %s", m->source ? m->source : "-",
 			    m->bind ? "bind" : m->type, m->dest, strerror(errno));
-	return 0;
-}
-
-/* The devices every container gets, bind-mounted from the host. */
-static int default_devices(int root_fd)
-{
-	static const char *const devs[] = {
-		"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
-	};
-	static const char *const links[][2] = {
-		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
-		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
-		{ "pts/ptmx", "ptmx" },
-	};
-	char target[64];
-	size_t i;
-	int fd, dev;
-
-	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
-		fd = mkpath_in_root(root_fd, devs[i], true);
-		if (fd < 0)
-			return fail("creating %s in the rootfs: %s", devs[i], strerror(errno));
-		proc_fd_path(target, sizeof(target), fd);
-		if (mount(devs[i], target, NULL, MS_BIND, NULL)) {
-			close(fd);
-			return fail("bind-mounting %s: %s", devs[i], strerror(errno));
-		}
-		close(fd);
-	}
-	dev = open_in_root(root_fd, "/dev", O_PATH | O_DIRECTORY);
-	if (dev < 0)
-		return fail("/dev in the rootfs: %s", strerror(errno));
-	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		symlinkat(links[i][0], dev, links[i][1]);
-	close(dev);
 	return 0;
 }
 
@@ -221,7 +188,8 @@ static int mask_paths(const struct ctr_spec *s)
 	return 0;
 }
 
-static int setup_mounts(struct ctr_spec *s)
+/* Mounts and devices, all below the rootfs: before the createContainer hooks. */
+static int prepare_rootfs(struct ctr_spec *s)
 {
 	int root_fd, i;
 
@@ -236,9 +204,14 @@ static int setup_mounts(struct ctr_spec *s)
 	for (i = 0; i < s->nmounts; i++)
 		if (do_mount(root_fd, &s->mounts[i]))
 			return -1;
-	if (default_devices(root_fd))
+	if (ctr_make_devices(s, root_fd))
 		return -1;
 	close(root_fd);
+	return 0;
+}
+
+static int enter_rootfs(struct ctr_spec *s)
+{
 	if (switch_root(s->root))
 		return -1;
 	if (mount(NULL, "/", NULL, s->rootfs_propagation, NULL))
@@ -428,35 +401,15 @@ static int wait_for_start(int fifo_fd)
 	return 0;
 }
 
-static char **strv(json_object *arr)
+/*
+ * The process's own settings, shared by the container's first process and
+ * ctr exec: limits, cwd, identity, capabilities.  Leaves the program's
+ * path in @prog.
+ */
+int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 {
-	size_t i, n = arr ? json_object_array_length(arr) : 0;
-	char **v = calloc(n + 1, sizeof(*v));
-
-	for (i = 0; v && i < n; i++)
-		v[i] = (char *)json_object_get_string(json_object_array_get_idx(arr, i));
-	return v;
-}
-
-int ctr_init(struct ctr_spec *s, int sfd, int fifo_fd)
-{
-	char prog[4096], go;
 	int i;
 
-	sync_fd = sfd;
-	/* Wait until ctr create has written the id maps and set the cgroup. */
-	if (read(sync_fd, &go, 1) != 1)
-		return -1;
-	if (ctr_spec_has_ns(s, CLONE_NEWUSER) && (setresgid(0, 0, 0) || setresuid(0, 0, 0)))
-		return fail("becoming root in the user namespace: %s", strerror(errno));
-	if (join_namespaces(s))
-		return -1;
-	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)))
-		return fail("sethostname: %s", strerror(errno));
-	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)))
-		return fail("setdomainname: %s", strerror(errno));
-	if (setup_mounts(s) || write_sysctls(s))
-		return -1;
 	for (i = 0; i < s->nrlimits; i++)
 		if (setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim))
 			return fail("setrlimit %d: %s", s->rlimits[i].resource, strerror(errno));
@@ -468,22 +421,99 @@ int ctr_init(struct ctr_spec *s, int sfd, int fifo_fd)
 		return -1;
 	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return fail("no_new_privs: %s", strerror(errno));
-	if (find_program(s, prog, sizeof(prog)))
+	if (find_program(s, prog, len))
 		return -1;
 	/* Nothing of ctr's may reach the workload: every other fd closes at exec. */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	return 0;
+}
 
-	if (write(sync_fd, "R", 1) != 1)
-		return -1;
-	close(sync_fd);
-	if (wait_for_start(fifo_fd))
-		return -1;
-	/* As close to exec as possible: the filter also sees ctr's last calls. */
+/* The last step, after start: seccomp as close to exec as possible. */
+int ctr_exec_process(const struct ctr_spec *s, const char *prog)
+{
 	if (s->seccomp && ctr_seccomp_load(s->seccomp, s->no_new_privs)) {
 		fprintf(stderr, "ctr: loading the seccomp filter failed\n");
 		return -1;
 	}
-	execve(prog, strv(s->args), strv(s->env));
+	execve(prog, ctr_strv(s->args, NULL), ctr_strv(s->env, NULL));
 	fprintf(stderr, "ctr: exec %s: %s\n", prog, strerror(errno));
 	return -1;
+}
+
+void ctr_init_report_to(int fd)
+{
+	sync_fd = fd;
+}
+
+/* Send @tag (with the pty master, if any) and wait for the next go. */
+static int handshake(const char *tag, int master, char *reply, size_t len)
+{
+	ssize_t n;
+
+	if (master >= 0 ? ctr_send_fd(sync_fd, master, tag) :
+	    (write(sync_fd, tag, strlen(tag)) < 0 ? -errno : 0))
+		return -1;
+	if (!reply)
+		return 0;
+	n = read(sync_fd, reply, len - 1);
+	if (n <= 0 || reply[0] != 'G')
+		return -1;
+	reply[n] = 0;
+	return 0;
+}
+
+/*
+ * Steps, with ctr create on the other end of @sfd: wait for the id maps
+ * ("G"); namespaces, mounts and devices; "H": create runs createRuntime
+ * and prestart, then sends "G" + the state JSON; createContainer hooks;
+ * pivot_root and the rest; "R" (with the pty master); wait for start;
+ * startContainer hooks; exec.
+ */
+int ctr_init(struct ctr_spec *s, int sfd, int fifo_fd)
+{
+	static char state[8192];
+	char prog[4096], go;
+	int master = -1;
+
+	sync_fd = sfd;
+	if (read(sync_fd, &go, 1) != 1)
+		return -1;
+	if (ctr_spec_has_ns(s, CLONE_NEWUSER) && (setresgid(0, 0, 0) || setresuid(0, 0, 0)))
+		return fail("becoming root in the user namespace: %s", strerror(errno));
+	if (join_namespaces(s))
+		return -1;
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)))
+		return fail("sethostname: %s", strerror(errno));
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)))
+		return fail("setdomainname: %s", strerror(errno));
+	if (prepare_rootfs(s) || handshake("H", -1, state, sizeof(state)))
+		return -1;
+	/* Still in the runtime's mount view: hook paths resolve there. */
+	if (ctr_run_hooks_with(s, "createContainer", state + 1))
+		return fail("a createContainer hook failed");
+	if (enter_rootfs(s) || write_sysctls(s))
+		return -1;
+	if (s->terminal && ctr_tty_setup(&master))
+		return -1;
+	if (ctr_apply_process(s, prog, sizeof(prog)))
+		return -1;
+	if (handshake("R", master, NULL, 0))
+		return -1;
+	if (master >= 0)
+		close(master);
+	close(sync_fd);
+	sync_fd = 2;
+	if (wait_for_start(fifo_fd))
+		return -1;
+	/* In the container now: these hook paths resolve inside it. */
+	if (s->hooks && json_object_object_get_ex(s->hooks, "startContainer", NULL)) {
+		json_object *o = json_tokener_parse(state + 1);
+
+		json_object_object_add(o, "status", json_object_new_string("created"));
+		if (ctr_run_hooks_with(s, "startContainer", json_object_to_json_string_ext(o,
+				JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)))
+			return -1;
+		json_object_put(o);
+	}
+	return ctr_exec_process(s, prog);
 }

@@ -25,9 +25,14 @@ static const char usage[] =
 "  create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] ID\n"
 "                       set up a container; its process waits for start\n"
 "  start ID             run the process of a created container\n"
-"  run [--bundle DIR] [--pid-file FILE] [--detach] ID\n"
-"                       create + start; without --detach wait for it, exit\n"
-"                       with its status and delete it\n"
+"  run [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--detach] ID\n"
+"                       create + start; without --detach wait for it (relaying\n"
+"                       its terminal if process.terminal), exit with its\n"
+"                       status and delete it\n"
+"  exec [--tty] [--env K=V]... [--cwd DIR] [--user UID[:GID]] [--detach]\n"
+"       [--pid-file FILE] [--console-socket SOCK] ID COMMAND [ARG...]\n"
+"  exec [options] --process FILE ID   the process as a process.json\n"
+"                       run one more process in a running container\n"
 "  state ID             print the runtime-spec state as JSON\n"
 "  kill [--all] ID [SIGNAL]   send SIGNAL (name or number, default TERM)\n"
 "  delete [--force] ID  remove a stopped (or, with --force, any) container\n"
@@ -126,7 +131,7 @@ static int cmd_create(int argc, char **argv, bool run)
 	bool detach = false;
 	const char *id;
 	pid_t pid;
-	int c;
+	int c, master;
 
 	while ((c = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
 		switch (c) {
@@ -143,15 +148,65 @@ static int cmd_create(int argc, char **argv, bool run)
 	if (need_id(argc, run ? "run" : "create"))
 		return 2;
 	id = argv[optind];
-	if (ctr_create(id, &o, &pid))
+	o.foreground = run && !detach;
+	if (ctr_create(id, &o, &pid, &master))
 		return 1;
 	if (!run)
 		return 0;
 	if (ctr_start(id)) {
+		if (master >= 0)
+			close(master);
 		ctr_delete(id, true);
 		return 1;
 	}
-	return detach ? 0 : ctr_wait(id);
+	return detach ? 0 : ctr_wait(id, master);
+}
+
+static int cmd_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "process", required_argument, NULL, 'p' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "cwd", required_argument, NULL, 'w' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "pid-file", required_argument, NULL, 'P' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctr_exec_opts o = { .env = calloc(argc, sizeof(char *)) };
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "+p:te:u:d", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o.process_file = optarg; break;
+		case 't': o.tty = true; break;
+		case 'e':
+			if (!strchr(optarg, '=')) {
+				ctr_err("--env %s: use NAME=VALUE", optarg);
+				return 2;
+			}
+			o.env[o.nenv++] = optarg;
+			break;
+		case 'w': o.cwd = optarg; break;
+		case 'u': o.user = optarg; break;
+		case 'd': o.detach = true; break;
+		case 'P': o.pid_file = optarg; break;
+		case 'c': o.console_socket = optarg; break;
+		default: return 2;
+		}
+	}
+	if (need_id(argc, "exec"))
+		return 2;
+	o.args = argv + optind + 1;
+	if (o.process_file && o.args[0]) {
+		ctr_err("exec: give either --process FILE or a command, not both");
+		return 2;
+	}
+	ret = ctr_exec(argv[optind], &o);
+	free(o.env);
+	return ret < 0 ? 1 : ret;
 }
 
 static int cmd_simple(int argc, char **argv, const char *verb)
@@ -272,7 +327,8 @@ int main(int argc, char **argv)
 
 	/* Verbs that start container processes run from the sealed copy. */
 	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "create") || !strcmp(argv[i], "run")) {
+		if (!strcmp(argv[i], "create") || !strcmp(argv[i], "run") ||
+		    !strcmp(argv[i], "exec")) {
 			reexec_sealed(argv);
 			break;
 		}
@@ -300,6 +356,8 @@ int main(int argc, char **argv)
 		return cmd_simple(argc, argv, verb);
 	if (!strcmp(verb, "kill"))
 		return cmd_kill(argc, argv);
+	if (!strcmp(verb, "exec"))
+		return cmd_exec(argc, argv);
 	if (!strcmp(verb, "delete"))
 		return cmd_delete(argc, argv);
 	if (!strcmp(verb, "list"))

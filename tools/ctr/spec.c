@@ -278,9 +278,14 @@ static int parse_linux(struct ctr_spec *s, json_object *l)
 	s->readonly_paths = get(l, "readonlyPaths");
 	s->sysctl = get(l, "sysctl");
 	s->seccomp = get(l, "seccomp");
-	s->devices = get(l, "devices");
 	s->cgroups_path = get_str(l, "cgroupsPath");
 	parse_resources(s, get(l, "resources"));
+	s->device_rules = get(get(l, "resources"), "devices");
+	ret = ctr_parse_devices(s, get(l, "devices"));
+	if (!ret)
+		ret = ctr_devpolicy_check(s->device_rules);
+	if (ret)
+		return ret;
 	s->rootfs_propagation = MS_PRIVATE | MS_REC;
 	if (prop) {
 		if (!strcmp(prop, "shared") || !strcmp(prop, "rshared"))
@@ -352,10 +357,6 @@ int ctr_spec_load(struct ctr_spec *s, const char *bundle)
 	s->hostname = get_str(s->json, "hostname");
 	s->domainname = get_str(s->json, "domainname");
 	s->hooks = get(s->json, "hooks");
-	if (get(s->hooks, "createContainer") || get(s->hooks, "startContainer")) {
-		ctr_err("config.json: createContainer and startContainer hooks are not supported by ctr yet");
-		return -EINVAL;
-	}
 	ret = parse_process(s, get(s->json, "process"));
 	if (ret)
 		return ret;
@@ -377,8 +378,18 @@ int ctr_spec_load(struct ctr_spec *s, const char *bundle)
 	return 0;
 }
 
+int ctr_spec_set_process(struct ctr_spec *s, json_object *p)
+{
+	s->process_json = p;
+	s->ngroups = s->nrlimits = 0;
+	s->has_umask = s->has_oom_score_adj = false;
+	s->caps = NULL;
+	return parse_process(s, p);
+}
+
 void ctr_spec_free(struct ctr_spec *s)
 {
+	json_object_put(s->process_json);
 	free(s->mounts);
 	json_object_put(s->json);
 }

@@ -85,6 +85,9 @@ const char *ctr_status(const struct ctr_state *st)
 
 	if (!ctr_alive(st))
 		return "stopped";
+	snprintf(path, sizeof(path), "%s/creating", st->dir);
+	if (access(path, F_OK) == 0)
+		return "creating";
 	snprintf(path, sizeof(path), "%s/exec.fifo", st->dir);
 	if (access(path, F_OK) == 0)
 		return "created";
@@ -176,6 +179,8 @@ int ctr_remove_state(const struct ctr_state *st)
 	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/exec.fifo", st->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/creating", st->dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/state.json", st->dir);
 	unlink(path);

@@ -58,34 +58,45 @@ static void forward_signal(int sig)
 }
 
 /*
- * run: wait for the container we started, passing on the signals ctr
- * gets (as runc does), report an OOM kill, delete it.
+ * Wait for our child @pid, passing on the signals ctr gets (as runc does)
+ * and relaying @tty_master if >= 0.  Returns the exit code to report.
  */
-int ctr_wait(const char *id)
+int ctr_wait_pid(pid_t pid, int tty_master)
 {
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2 };
 	struct sigaction sa = { .sa_handler = forward_signal };
-	struct ctr_state st;
-	struct cg cg;
-	int status = 0, ret;
+	int status = 0;
 	size_t i;
 
-	ret = ctr_state_load(&st, id);
-	if (ret)
-		return ret;
-	forward_to = st.pid;
+	forward_to = pid;
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
-	while (waitpid(st.pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (tty_master >= 0)
+		status = ctr_tty_relay(tty_master, pid);
+	else
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* run: wait for the container we started, report an OOM kill, delete it. */
+int ctr_wait(const char *id, int tty_master)
+{
+	struct ctr_state st;
+	struct cg cg;
+	int ret = ctr_state_load(&st, id), code;
+
+	if (ret)
+		return ret;
+	code = ctr_wait_pid(st.pid, tty_master);
 	state_cg(&st, &cg);
 	if (st.cgroup[0] && cg_oom_kills(&cg) > 0)
 		ctr_err("container \"%s\" was killed by the OOM killer (memory limit %s/memory.max)",
 			id, st.cgroup);
 	ctr_delete(id, true);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return code;
 }
 
 int ctr_kill(const char *id, int sig, bool all)
