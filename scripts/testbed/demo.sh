@@ -56,5 +56,5 @@ for bed in $beds; do
 	[ "$bed" = vmx ] && dir=$out/vmx
 	show "$dir" || rc=$?
 done
-[ "$mode" != bench ] || grep -h 'ratio lvmm/kvm' "$out/results.log" "$out/vmx/results.log" 2>/dev/null
+[ "$mode" != bench ] || grep -h 'ratio lvmm/kvm\|ctr ratio' "$out/results.log" "$out/vmx/results.log" 2>/dev/null
 exit "$rc"

@@ -3,6 +3,8 @@
 # the given extra modules (KVM, the benchmark peer; `modprobe kvm_amd`
 # works inside), and whatever userspace exists in the checkout:
 #   /selftests/TESTS + each program it lists  <- selftests/lvmm/
+#   /selftests/<helper> for each line of HELPERS
+#   /usr/bin/crun, /usr/bin/runc + libraries  <- the host's (reference runtimes)
 #   /usr/bin/vmctl (and /vmctl), /guests/*.bin <- tools/vmctl/
 #   /usr/bin/ctr                               <- tools/ctr/ctr
 #   /bench/* (executables), /bench.sh          <- tools/bench/
@@ -19,10 +21,10 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,selftests}
 
 # There is no libc in the image: a dynamic binary gets its loader and
 # libraries copied along (and a warning, since the tools should be static).
-add() { # add SRC DEST-IN-ROOT
+add() { # add SRC DEST-IN-ROOT [dynamic-ok]
 	install -D -m "$(stat -c %a "$1")" "$1" "$root/$2"
 	if readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; then
-		echo "mkinitramfs: warning: $1 is not static; copying its libraries" >&2
+		[ -n "${3:-}" ] || echo "mkinitramfs: warning: $1 is not static; copying its libraries" >&2
 		ldd "$1" | grep -o '/[^ ]*' | while read -r lib; do
 			[ -e "$root$lib" ] || install -D "$lib" "$root$lib"
 		done
@@ -58,6 +60,9 @@ if [ -f "$st/TESTS" ]; then
 		if [ -f "$st/$t" ]; then add "$st/$t" "selftests/$t"
 		else echo "mkinitramfs: warning: selftest $t is not built" >&2; fi
 	done <"$st/TESTS"
+	while read -r t; do
+		[ ! -f "$st/$t" ] || add "$st/$t" "selftests/$t"
+	done <"$st/HELPERS"
 fi
 
 vm=$TOPDIR/tools/vmctl
@@ -69,6 +74,12 @@ for g in "$vm"/guests/*.bin; do
 	[ ! -f "$g" ] || install -D -m 644 "$g" "$root/guests/${g##*/}"
 done
 [ ! -x "$TOPDIR/tools/ctr/ctr" ] || add "$TOPDIR/tools/ctr/ctr" usr/bin/ctr
+# The reference runtimes, for the side-by-side test and the benchmark
+# (Debian's builds are dynamic: their libraries come along).
+for r in crun runc; do
+	p=$(command -v "$r") || continue
+	add "$p" "usr/bin/$r" dynamic-ok
+done
 for b in "$TOPDIR"/tools/bench/*; do
 	[ -f "$b" ] && [ -x "$b" ] || continue
 	case ${b##*/} in

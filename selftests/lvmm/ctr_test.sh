@@ -8,6 +8,7 @@ n=0 failed=0
 tmp=$(mktemp -d)
 chmod 755 "$tmp"	# the user namespace test's root is uid 1000 outside
 B=$tmp/bundle
+PTY=$(cd "$(dirname "$0")" && pwd)/pty_drive
 
 cleanup() {
 	for id in $($CTR list --format json 2>/dev/null | tr ',' '\n' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p'); do
@@ -33,34 +34,37 @@ grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts || mount -t cgroup2 none /sys/fs
 
 mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/sys" "$B/rootfs/dev" "$B/rootfs/tmp"
 cp /bin/busybox "$B/rootfs/bin/"
-for t in sh cat echo hostname id sleep ls grep mkdir uname head tail true wc; do
+for t in sh cat echo hostname id sleep ls grep mkdir uname head tail true wc mknod kill tty readlink env; do
 	ln -s busybox "$B/rootfs/bin/$t"
 done
 
-# conf ARGS [LINUX-EXTRA] [PROCESS-EXTRA] [NAMESPACES]: write config.json
+# conf ARGS [LINUX-EXTRA] [PROCESS-EXTRA] [NAMESPACES]: write config.json;
+# $TERMINAL, $CAPS, $EXTRA_MOUNTS and $EXTRA_TOP (top-level keys) change it.
 conf() {
+	caps=${CAPS:-'"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"'}
 	ns=${4:-'{"type":"pid"},{"type":"network"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"}'}
 	cat >"$B/config.json" <<EOF
 {
   "ociVersion": "1.0.2",
   "process": {
-    "terminal": false, "user": {"uid": 0, "gid": 0},
+    "terminal": ${TERMINAL:-false}, "user": {"uid": 0, "gid": 0},
     "args": [$1],
     "env": ["PATH=/bin"], "cwd": "/",
     "capabilities": {
-      "bounding": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
-      "effective": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
-      "permitted": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
+      "bounding": [$caps],
+      "effective": [$caps],
+      "permitted": [$caps]
     },
     "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 321, "soft": 321}],
     "noNewPrivileges": true $3
   },
   "root": {"path": "rootfs", "readonly": true},
-  "hostname": "box",
+  "hostname": "box", $EXTRA_TOP
   "mounts": [
     {"destination": "/proc", "type": "proc", "source": "proc"},
     {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755"]},
     {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}
+    $EXTRA_MOUNTS
   ],
   "linux": {
     "namespaces": [$ns],
@@ -128,6 +132,151 @@ conf '"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 3 & done 2>&1; wait"' \
 	', "resources": {"pids": {"limit": 4}}'
 run pids
 expect "pids.max stops forks" "can't fork|Resource temporarily unavailable"
+
+# exec: a second process joins every namespace and the cgroup.
+DEVPTS=', {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["newinstance", "ptmxmode=0666", "mode=0620"]}'
+EXTRA_MOUNTS=$DEVPTS
+conf '"sleep", "100"'
+unset EXTRA_MOUNTS
+(cd "$B" && $CTR run --detach ex) >"$tmp/out" 2>&1
+$CTR exec ex sh -c 'echo pid=$$; hostname; cat /proc/self/cgroup; ls -d /proc/[0-9]* | wc -l' >"$tmp/out" 2>&1
+expect "exec: in the container's uts namespace" '^box$'
+expect "exec: in its pid namespace (not pid 1)" '^pid=[2-9]$'
+expect "exec: in its cgroup namespace, at its root" '^0::/$'
+$CTR exec --env FOO=bar --cwd /proc --user 1000:1000 ex sh -c 'echo foo=$FOO; pwd; id; exit 5' >"$tmp/out" 2>&1
+echo "(exit status $?)" >>"$tmp/out"
+expect "exec --env" '^foo=bar$'
+expect "exec --cwd" '^/proc$'
+expect "exec --user" '^uid=1000 gid=1000'
+expect "exec passes the exit status on" '^\(exit status 5\)$'
+echo '{"args": ["sh", "-c", "echo from-json $X"], "env": ["X=1", "PATH=/bin"], "cwd": "/"}' >"$tmp/process.json"
+$CTR exec --process "$tmp/process.json" ex >"$tmp/out" 2>&1
+expect "exec --process process.json" '^from-json 1$'
+$CTR exec -d --pid-file "$tmp/exec.pid" ex sleep 30 >"$tmp/out" 2>&1
+$CTR ps ex >"$tmp/out" 2>&1
+expect "a detached exec process is in the container's cgroup (ctr ps)" "^$(cat "$tmp/exec.pid" 2>/dev/null || echo none)\$"
+$CTR exec ex /nosuchprogram >"$tmp/out" 2>&1
+expect "exec of a missing program: one line naming it" 'exec: .*nosuchprogram'
+$PTY --input 'tty; exit 4\n' -- $CTR exec --tty ex sh >"$tmp/out" 2>&1
+echo "(exit status $?)" >>"$tmp/out"
+expect "exec --tty: the shell has a pty" '^/dev/pts/[0-9]+'
+expect "exec --tty: exit status through the pty relay" '^\(exit status 4\)$'
+$CTR delete --force ex
+
+# process.terminal: a foreground run relays the pty; --console-socket hands it over.
+TERMINAL=true EXTRA_MOUNTS=$DEVPTS
+conf '"sh"'
+unset TERMINAL EXTRA_MOUNTS
+(cd "$B" && $PTY --input 'tty; echo $((6*7)); exit 3\n' -- $CTR run tty1) >"$tmp/out" 2>&1
+echo "(exit status $?)" >>"$tmp/out"
+expect "terminal: the shell's stdin is a pty in the container" '^/dev/pts/0'
+expect "terminal: typed input reaches the shell" '^42'
+expect "terminal: run exits with the shell's status" '^\(exit status 3\)$'
+$PTY --listen "$tmp/console.sock" --input 'echo $((7*7)); exit\n' >"$tmp/console.out" 2>&1 &
+cpid=$!
+i=0; while [ ! -S "$tmp/console.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+(cd "$B" && $CTR create --console-socket "$tmp/console.sock" tty2 && $CTR start tty2) >"$tmp/out" 2>&1
+wait $cpid
+cat "$tmp/console.out" >>"$tmp/out"
+expect "--console-socket receives the pty master" '^49'
+$CTR delete --force tty2 >/dev/null 2>&1
+(cd "$B" && $CTR create tty3) >"$tmp/out" 2>&1
+expect "terminal without --console-socket for create is refused" 'pass --console-socket'
+
+# Devices: linux.devices nodes, and the device policy of linux.resources.devices.
+# The container's /dev is a tmpfs without nodev, so mknod'ed nodes open
+# there; /dev/kmsg takes writes without privileges; an unattached tun
+# fails its read (EBADFD or EIO, by kernel), or the open with ENODEV when
+# tun is a module not loaded: each means the device policy let it through.
+PASSED='File descriptor in bad state|Input/output error|No such device'
+MKNOD='"CAP_MKNOD", "CAP_AUDIT_WRITE"'
+CAPS=$MKNOD
+conf '"sh", "-c", "head -c1 /dev/net/tun; mknod /dev/tun2 c 10 200 && head -c1 /dev/tun2; mknod /dev/kmsg2 c 1 11 && echo ctr-test >/dev/kmsg2; echo kmsg=$?; ls -l /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty | wc -l"' \
+	', "devices": [{"path": "/dev/net/tun", "type": "c", "major": 10, "minor": 200, "fileMode": 438}]'
+run dev1
+expect "linux.devices: /dev/net/tun created and passes the policy" "head: /dev/net/tun: ($PASSED)"
+expect "a listed device is allowed when made again by mknod" "head: /dev/tun2: ($PASSED)"
+expect "device policy: an unlisted device cannot be opened" "can't create /dev/kmsg2: Operation not permitted"
+expect "the default device set is there" '^6$'
+conf '"sh", "-c", "mknod /dev/tun2 c 10 200 && head -c1 /dev/tun2; mknod /dev/kmsg2 c 1 11 && echo ctr-test >/dev/kmsg2; echo kmsg=$?; head -c1 /dev/kmsg2; echo read=$?"' \
+	', "resources": {"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "w"}]}'
+run dev2
+unset CAPS
+expect "device policy: an allow rule lets the device be written" '^kmsg=0$'
+expect "device policy: ... but only with the access it grants (no read)" "head: /dev/kmsg2: Operation not permitted"
+expect "device policy: the tun device, not allowed now, is refused" 'head: /dev/tun2: Operation not permitted'
+
+# Hooks: order, state on stdin, and the namespace each runs in.
+HOOK='{"path": "/bin/sh", "args": ["sh", "-c", "echo $0 $(cat) $(readlink /proc/self/ns/mnt) >> '"$tmp"'/hooks.log"'
+EXTRA_TOP='"hooks": {
+    "createRuntime": ['"$HOOK"', "createRuntime"]}],
+    "createContainer": ['"$HOOK"', "createContainer"]}],
+    "startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "echo startContainer $(hostname) > /tmp/started"]}],
+    "poststart": ['"$HOOK"', "poststart"]}],
+    "poststop": ['"$HOOK"', "poststop"]}]
+  },'
+conf '"sh", "-c", "cat /tmp/started"'
+unset EXTRA_TOP
+rm -f "$tmp/hooks.log"
+run hooks
+hostmnt=$(readlink /proc/self/ns/mnt | sed 's/[][]/\\&/g')	# as a regex
+cat "$tmp/hooks.log" >>"$tmp/out"
+expect "startContainer runs in the container before the program" '^startContainer box$'
+expect "createRuntime: runtime namespace, state creating" '^createRuntime .*"status":"creating".* '"$hostmnt"'$'
+expect "createContainer: container mount namespace, state creating" '^createContainer .*"status":"creating".* mnt:\[[0-9]+\]$'
+refuse "createContainer does not run in the host's mount namespace" "^createContainer .* $hostmnt\$"
+expect "poststop: state stopped" '^poststop .*"status":"stopped"'
+grep -o '^[a-zA-Z]*' "$tmp/hooks.log" | tr '\n' ' ' >"$tmp/out"
+expect "hooks in spec order" '^createRuntime createContainer poststart poststop $'
+
+# A container can neither see nor signal host processes.
+sleep 300 &
+hostpid=$!
+conf '"sh", "-c", "kill -9 '"$hostpid"'; echo kill=$?; ls /proc/'"$hostpid"' >/dev/null 2>&1; echo seen=$?"'
+run hostsig
+expect "kill of a host pid fails inside the container" '^kill=1$'
+expect "the host pid is not visible" '^seen=1$'
+kill -0 "$hostpid" 2>/dev/null && ok "the host process survived" || notok "the host process survived"
+
+# Side by side with crun, the reference runtime: the same bundles must
+# look the same from inside.
+if command -v crun >/dev/null 2>&1; then
+	CRUN="crun --root /tmp/crun-state"
+	# same NAME: run $B under both; outputs and exit statuses must match.
+	same() {
+		for rt in ctr crun; do
+			if [ $rt = ctr ]; then r=$CTR; else r=$CRUN; fi
+			(cd "$B" && $r run "side-$1") >"$tmp/$rt.out" 2>&1
+			echo "(exit status $?)" >>"$tmp/$rt.out"
+		done
+		if diff -u "$tmp/crun.out" "$tmp/ctr.out" >"$tmp/out" 2>&1; then
+			ok "same as crun: $1"
+		else
+			notok "same as crun: $1 (diff crun ctr below)"
+		fi
+	}
+	conf '"sh", "-c", "hostname; id; cat /proc/self/cgroup; grep -E \"^(Cap|NoNewPrivs|Seccomp)\" /proc/self/status; ulimit -n; umask; wc -c < /proc/cmdline; echo x > /proc/sys/kernel/hostname || echo ro-sys; echo pid=$$; ls -d /proc/[0-9]* | wc -l; ls /dev; cat /proc/self/uid_map; touch /x || echo ro-root"'
+	same process-and-namespaces
+	conf '"cat", "/proc/self/uid_map", "/proc/self/gid_map"' \
+		', "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]' '' \
+		'{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"user"}'
+	same user-namespace
+	conf '"sh", "-c", "mkdir /tmp/d; echo mkdir=$?; hostname x; echo not-reached"' "$SEC"
+	same seccomp
+	conf '"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done 2>&1 | sort -u; wait"' \
+		', "resources": {"pids": {"limit": 4}}'
+	same pids-limit
+	CAPS=$MKNOD
+	conf '"sh", "-c", "mknod /dev/tun2 c 10 200 && head -c1 /dev/tun2; mknod /dev/kmsg2 c 1 11 && echo ctr-test >/dev/kmsg2; echo kmsg=$?"' \
+		', "resources": {"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "w"}]}'
+	unset CAPS
+	same device-policy
+	conf '"sh", "-c", "kill -9 '"$hostpid"'; echo kill=$?"'
+	same host-signal
+else
+	notok "crun is not in the test VM: the side-by-side checks did not run"
+fi
+kill "$hostpid" 2>/dev/null
 
 # Lifecycle and pause through ctr state.
 conf '"sleep", "100"'

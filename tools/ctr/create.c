@@ -234,8 +234,9 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	ret = join_pid_ns(&s);
 	if (ret)
 		goto fail;
+	/* A new cgroup namespace comes later, in init: rooted at the container's cgroup. */
 	for (i = 0; i < s.nns; i++)
-		if (!s.ns[i].path)
+		if (!s.ns[i].path && s.ns[i].type != CLONE_NEWCGROUP)
 			flags |= s.ns[i].type;
 
 	pid = syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, 0);

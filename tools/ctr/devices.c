@@ -145,7 +145,7 @@ int ctr_make_devices(const struct ctr_spec *s, int root_fd)
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
-		{ "pts/ptmx", "ptmx" },
+		{ "pts/ptmx", "ptmx" }, { "/proc/kcore", "core" },
 	};
 	size_t i;
 	int dev;

@@ -245,6 +245,17 @@ static int join_namespaces(const struct ctr_spec *s)
 	return 0;
 }
 
+/* ctr create has moved us into the container's cgroup by now. */
+static bool new_cgroup_ns(const struct ctr_spec *s)
+{
+	int i;
+
+	for (i = 0; i < s->nns; i++)
+		if (s->ns[i].type == CLONE_NEWCGROUP && !s->ns[i].path)
+			return true;
+	return false;
+}
+
 static int write_sysctls(const struct ctr_spec *s)
 {
 	if (!s->sysctl)
@@ -482,6 +493,8 @@ int ctr_init(struct ctr_spec *s, int sfd, int fifo_fd)
 		return fail("becoming root in the user namespace: %s", strerror(errno));
 	if (join_namespaces(s))
 		return -1;
+	if (new_cgroup_ns(s) && unshare(CLONE_NEWCGROUP))
+		return fail("creating the cgroup namespace: %s", strerror(errno));
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)))
 		return fail("sethostname: %s", strerror(errno));
 	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)))
