@@ -83,4 +83,7 @@ for k in $vmx_kernels; do
 		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_BOOT_TIMEOUT:-1200}" "$LVMM_OUT/vmx-$k"
 	dirs+=("vmx-$k=$LVMM_OUT/vmx-$k")
 done
+# ctr on this machine's own cgroup layout (hybrid on the CI host).
+phase host-ctr bash "$TESTBED_DIR/run-host.sh" "$LVMM_OUT/host"
+dirs+=("host=$LVMM_OUT/host")
 exec bash "$TESTBED_DIR/parse-results.sh" "${dirs[@]}"

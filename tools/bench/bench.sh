@@ -110,7 +110,7 @@ if [ "$VENDOR" = svm ] || [ -n "${BENCH_CTR:-}" ]; then
 fi
 if [ $fail -ne 0 ] || [ -z "$l" ] || [ -z "$k" ]; then
 	# No ratio line: make bench then shows this whole output.
-	say "FAILED (see above): no lvmm/kvm comparison"
+	say "FAILED (see above)"
 	exit 1
 fi
 # Run n of each engine belongs to alternation n: pair them up.

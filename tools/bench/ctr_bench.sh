@@ -17,7 +17,7 @@ B=$tmp/bundle
 mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/sys" "$B/rootfs/dev"
 cp /bin/busybox "$B/rootfs/bin/" && ln -s busybox "$B/rootfs/bin/true"
 ctr spec --bundle "$B" || exit 1
-sed -i 's|"args": \[ "sh" \]|"args": [ "/bin/true" ]|' "$B/config.json"
+sed -i 's|^      "sh"$|      "/bin/true"|' "$B/config.json"	# process.args
 grep -q '"/bin/true"' "$B/config.json" || { say "FAILED: could not set the bundle's args"; exit 1; }
 
 runtimes=
