@@ -169,7 +169,7 @@ int ctr_wait(const char *id, int tty_master);
 int ctr_wait_pid(pid_t pid, int tty_master);
 int ctr_kill(const char *id, int sig, bool all);
 int ctr_delete(const char *id, bool force);
-int ctr_list(bool json);
+int ctr_list(bool json, bool quiet);
 int ctr_print_state(const char *id);
 int ctr_ps(const char *id);
 int ctr_pause(const char *id, bool pause);

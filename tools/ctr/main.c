@@ -36,7 +36,7 @@ static const char usage[] =
 "  state ID             print the runtime-spec state as JSON\n"
 "  kill [--all] ID [SIGNAL]   send SIGNAL (name or number, default TERM)\n"
 "  delete [--force] ID  remove a stopped (or, with --force, any) container\n"
-"  list [--format table|json]\n"
+"  list [--format table|json] [--quiet]   --quiet: ids only\n"
 "  ps ID                list the container's processes\n"
 "  pause ID | resume ID freeze or thaw all its processes\n"
 "  spec [--bundle DIR] [--rootless]   write a default config.json\n"
@@ -277,11 +277,13 @@ static int cmd_list(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' }, { NULL, 0, NULL, 0 },
 	};
-	bool json = false;
+	bool json = false, quiet = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+f:q", opts, NULL)) != -1) {
-		if (c == 'f' && !strcmp(optarg, "json"))
+		if (c == 'q')
+			quiet = true;
+		else if (c == 'f' && !strcmp(optarg, "json"))
 			json = true;
 		else if (c == 'f' && strcmp(optarg, "table")) {
 			ctr_err("unknown --format \"%s\" (table or json)", optarg);
@@ -290,7 +292,7 @@ static int cmd_list(int argc, char **argv)
 			return 2;
 		}
 	}
-	return ctr_list(json) ? 1 : 0;
+	return ctr_list(json, quiet) ? 1 : 0;
 }
 
 static int cmd_spec(int argc, char **argv)

@@ -167,13 +167,13 @@ int ctr_print_state(const char *id)
 	return 0;
 }
 
-int ctr_list(bool json)
+int ctr_list(bool json, bool quiet)
 {
 	json_object *arr = json_object_new_array();
 	struct dirent *d;
 	DIR *dir = opendir(ctr_root);
 
-	if (!json)
+	if (!json && !quiet)
 		printf("%-20s %-8s %-8s %-20s %s\n", "ID", "PID", "STATUS", "CREATED", "BUNDLE");
 	while (dir && (d = readdir(dir))) {
 		struct ctr_state st;
@@ -193,6 +193,10 @@ int ctr_list(bool json)
 			strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 			json_object_object_add(o, "created", json_object_new_string(created));
 			json_object_array_add(arr, o);
+			continue;
+		}
+		if (quiet) {
+			printf("%s\n", st.id);
 			continue;
 		}
 		t = st.created;
@@ -293,7 +297,7 @@ int ctr_features(void)
 	printf("{\n"
 	       "  \"ociVersionMin\": \"1.0.0\",\n"
 	       "  \"ociVersionMax\": \"1.1.0\",\n"
-	       "  \"hooks\": [\"prestart\", \"createRuntime\", \"poststart\", \"poststop\"],\n"
+	       "  \"hooks\": [\"prestart\", \"createRuntime\", \"createContainer\", \"startContainer\", \"poststart\", \"poststop\"],\n"
 	       "  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", \"suid\", \"nodev\", \"dev\", \"noexec\", \"exec\", \"bind\", \"rbind\", \"private\", \"rprivate\", \"shared\", \"rshared\", \"slave\", \"rslave\", \"unbindable\", \"runbindable\", \"noatime\", \"relatime\", \"strictatime\", \"nodiratime\", \"sync\"],\n"
 	       "  \"linux\": {\n"
 	       "    \"namespaces\": [\"cgroup\", \"ipc\", \"mount\", \"network\", \"pid\", \"time\", \"user\", \"uts\"],\n"
