@@ -16,6 +16,7 @@
 #include "cpuid.h"
 #include "emulate.h"
 #include "gva.h"
+#include "lapic.h"
 
 /* Without NRIP save the backend gives the intercepted instruction's length. */
 static u64 next_rip(struct lvmm_vcpu *vcpu, const struct lvmm_exit *x)
@@ -210,6 +211,28 @@ static int handle_io(struct lvmm_vcpu *vcpu, const struct lvmm_exit *x)
 	return 0;
 }
 
+/* The xAPIC page: finished here, without a trip to userspace. */
+static int lapic_mmio(struct lvmm_vcpu *vcpu, u64 gpa, const struct lvmm_insn *insn)
+{
+	u32 off = gpa & 0xfff;
+	u64 val;
+
+	if (insn->write) {
+		val = insn->has_imm ? insn->imm : reg_read(vcpu, insn->reg, insn->size,
+							   insn->high_byte);
+		if (insn->size == 4)
+			lvmm_lapic_mmio_write(vcpu, off, val);
+	} else {
+		val = lvmm_lapic_mmio_read(vcpu, off) >> (off & 3) * 8;
+		val &= size_mask(insn->size);
+		if (insn->sign_extend)
+			val = insn->size == 1 ? (u64)(s64)(s8)val : (u64)(s64)(s16)val;
+		reg_write(vcpu, insn->reg, val, insn->dst_size, insn->high_byte);
+	}
+	vcpu->rip += insn->len;
+	return 1;
+}
+
 static int handle_mmio(struct lvmm_vcpu *vcpu, const struct lvmm_exit *x)
 {
 	struct lvmm_run *run = vcpu->run;
@@ -227,6 +250,9 @@ static int handle_mmio(struct lvmm_vcpu *vcpu, const struct lvmm_exit *x)
 		b1 &= (1ULL << 56) - 1;
 		return internal_error(vcpu, LVMM_INTERNAL_ERROR_EMULATION, 3, x->npf.gpa, b0, b1);
 	}
+
+	if (lvmm_lapic_in_xapic_page(vcpu, x->npf.gpa))
+		return lapic_mmio(vcpu, x->npf.gpa, &insn);
 
 	run->exit_reason = LVMM_EXIT_MMIO;
 	run->mmio.phys_addr = x->npf.gpa;
@@ -286,13 +312,13 @@ static int handle_msr(struct lvmm_vcpu *vcpu, const struct lvmm_exit *x)
 	u64 data;
 
 	if (x->kind == LVMM_X_RDMSR) {
-		if (lvmm_ops->get_msr(vcpu, index, &data))
+		if (lvmm_get_msr(vcpu, index, &data))
 			goto gp;
 		r[LVMM_RAX] = (u32)data;
 		r[LVMM_RDX] = data >> 32;
 	} else {
 		data = (u32)r[LVMM_RAX] | (u64)r[LVMM_RDX] << 32;
-		if (lvmm_ops->set_msr(vcpu, index, data))
+		if (lvmm_set_msr(vcpu, index, data))
 			goto gp;
 	}
 	vcpu->rip = next_rip(vcpu, x);
@@ -335,6 +361,8 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *x)
 		return 1;
 	case LVMM_X_HLT:
 		vcpu->rip = next_rip(vcpu, x);
+		if (vcpu->lapic && (vcpu->rflags & X86_EFLAGS_IF))
+			return lvmm_lapic_halt(vcpu);
 		run->exit_reason = LVMM_EXIT_HLT;
 		return 0;
 	case LVMM_X_CPUID:

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/wait.h>
 #include <linux/lvmm.h>
 #include <asm/fpu/api.h>
 
@@ -124,6 +125,8 @@ struct lvmm_vm {
 	struct lvmm_mmu mmu;
 	u64 tlb_gen;			/* bumped when mappings are removed */
 	struct lvmm_vcpu *vcpus[LVMM_MAX_VCPUS];
+	bool irqchip;			/* vCPUs get an in-kernel local APIC */
+	bool vcpus_created;		/* ...only if set before the first vCPU */
 };
 
 enum lvmm_vcpu_mode { LVMM_OUTSIDE_GUEST, LVMM_IN_GUEST };
@@ -164,6 +167,11 @@ struct lvmm_vcpu {
 	bool irq_pending;
 	u8 irq_vector;
 
+	/* LVMM_CREATE_IRQCHIP: the local APIC, and where HLT sleeps. */
+	struct lvmm_lapic *lapic;
+	wait_queue_head_t wq;
+	int event;			/* set by lvmm_vcpu_kick(): look again */
+
 	void *arch;
 };
 
@@ -175,6 +183,11 @@ void lvmm_vm_kick_all(struct lvmm_vm *vm);
 /* vcpu.c */
 int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id);
 void lvmm_vcpu_reset(struct lvmm_vcpu *vcpu);
+/* Make the vCPU look at its APIC soon: wake it, or pull it out of the guest. */
+void lvmm_vcpu_kick(struct lvmm_vcpu *vcpu);
+/* MSRs as the guest sees them: the local APIC's, then the backend's. */
+int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
+int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data);
 
 /* exit.c: returns 1 to re-enter the guest, 0 to return to userspace. */
 int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);

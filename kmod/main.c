@@ -6,6 +6,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <asm/tsc.h>
 
 #include "lvmm.h"
 
@@ -20,6 +21,10 @@ static long lvmm_dev_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 		return arg ? -EINVAL : lvmm_create_vm();
 	case LVMM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : PAGE_SIZE;
+	case LVMM_CHECK_EXTENSION:
+		return arg == LVMM_CAP_IRQCHIP;
+	case LVMM_GET_TSC_KHZ:
+		return arg ? -EINVAL : (tsc_khz ? (long)tsc_khz : -EIO);
 	default:
 		return -ENOTTY;
 	}

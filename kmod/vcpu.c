@@ -15,6 +15,7 @@
 
 #include "lvmm.h"
 #include "cpuid.h"
+#include "lapic.h"
 #include "sregs.h"
 
 /* RFLAGS bits a guest may hold; bit 1 always reads as one. */
@@ -32,8 +33,15 @@ static void lvmm_enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	cpu = smp_processor_id();
 	WRITE_ONCE(vcpu->cpu, cpu);
 	WRITE_ONCE(vcpu->mode, LVMM_IN_GUEST);
-	/* Pairs with lvmm_vm_kick_all(): see the generation or get kicked. */
+	/* Pairs with lvmm_vm_kick_all() and lvmm_vcpu_kick(): see it or get kicked. */
 	smp_mb();
+	if (READ_ONCE(vcpu->event)) {
+		/* An interrupt arrived since the last look: go round again. */
+		WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
+		local_irq_enable();
+		exit->kind = LVMM_X_NONE;
+		return;
+	}
 	gen = READ_ONCE(vcpu->vm->tlb_gen);
 	flush = cpu != vcpu->last_cpu || gen != vcpu->tlb_gen;
 
@@ -45,11 +53,63 @@ static void lvmm_enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	local_irq_enable();
 }
 
+void lvmm_vcpu_kick(struct lvmm_vcpu *vcpu)
+{
+	int cpu;
+
+	WRITE_ONCE(vcpu->event, 1);
+	/* The event before the mode: pairs with lvmm_enter_guest(). */
+	smp_mb();
+	wake_up_interruptible(&vcpu->wq);
+	if (READ_ONCE(vcpu->mode) == LVMM_IN_GUEST) {
+		cpu = READ_ONCE(vcpu->cpu);
+		/* A host interrupt is enough to make the guest exit. */
+		if (cpu != raw_smp_processor_id())
+			smp_send_reschedule(cpu);
+	}
+}
+
+int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
+{
+	int ret = lvmm_lapic_get_msr(vcpu, index, data);
+
+	return ret == -ENOENT ? lvmm_ops->get_msr(vcpu, index, data) : ret;
+}
+
+int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
+{
+	int ret = lvmm_lapic_set_msr(vcpu, index, data);
+
+	return ret == -ENOENT ? lvmm_ops->set_msr(vcpu, index, data) : ret;
+}
+
+/* The local APIC's highest deliverable vector, injected or waited for. */
+static bool lvmm_inject_apic(struct lvmm_vcpu *vcpu)
+{
+	int v;
+
+	WRITE_ONCE(vcpu->event, 0);
+	/* Clear, then look: a kick after this is seen in lvmm_enter_guest(). */
+	smp_mb();
+	v = lvmm_lapic_pending_vector(vcpu);
+	if (v < 0)
+		return false;
+	if (!lvmm_ops->interrupt_allowed(vcpu)) {
+		lvmm_ops->set_irq_window(vcpu, true);
+		return false;
+	}
+	lvmm_lapic_accept(vcpu, v);
+	lvmm_ops->inject_irq(vcpu, v);
+	return true;
+}
+
 /* Inject a queued interrupt, or ask for an exit once the guest can take one. */
 static bool lvmm_prepare_interrupts(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_run *run = vcpu->run;
 
+	if (vcpu->lapic && lvmm_inject_apic(vcpu))
+		return true;
 	if (vcpu->irq_pending) {
 		if (lvmm_ops->interrupt_allowed(vcpu)) {
 			lvmm_ops->inject_irq(vcpu, vcpu->irq_vector);
@@ -89,6 +149,13 @@ static int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		if (vcpu->lapic) {
+			ret = lvmm_lapic_service(vcpu);
+			if (ret) {
+				run->exit_reason = LVMM_EXIT_INTR;
+				break;
+			}
+		}
 		if (!lvmm_prepare_interrupts(vcpu)) {
 			ret = 0;
 			break;
@@ -198,11 +265,11 @@ static int lvmm_msrs(struct lvmm_vcpu *vcpu, void __user *argp, bool set)
 		if (e.reserved)
 			return -EINVAL;
 		if (set) {
-			if (lvmm_ops->set_msr(vcpu, e.index, e.data))
+			if (lvmm_set_msr(vcpu, e.index, e.data))
 				break;
 			continue;
 		}
-		if (lvmm_ops->get_msr(vcpu, e.index, &e.data))
+		if (lvmm_get_msr(vcpu, e.index, &e.data))
 			break;
 		if (copy_to_user(&user->entries[i].data, &e.data, sizeof(e.data)))
 			return -EFAULT;
@@ -328,6 +395,7 @@ static int lvmm_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 
 static void lvmm_vcpu_free(struct lvmm_vcpu *vcpu)
 {
+	lvmm_lapic_free(vcpu);
 	lvmm_ops->vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->run);
@@ -360,6 +428,7 @@ static const struct file_operations lvmm_vcpu_fops = {
 int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id)
 {
 	struct lvmm_vcpu *vcpu;
+	bool irqchip;
 	int ret;
 
 	if (id >= LVMM_MAX_VCPUS)
@@ -371,6 +440,12 @@ int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id)
 	vcpu->id = id;
 	vcpu->last_cpu = -1;
 	mutex_init(&vcpu->mutex);
+	init_waitqueue_head(&vcpu->wq);
+	/* From now on LVMM_CREATE_IRQCHIP is too late. */
+	mutex_lock(&vm->lock);
+	vm->vcpus_created = true;
+	irqchip = vm->irqchip;
+	mutex_unlock(&vm->lock);
 	vcpu->run = (struct lvmm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run) {
 		ret = -ENOMEM;
@@ -384,6 +459,13 @@ int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id)
 	if (ret)
 		goto err_fpu;
 	lvmm_vcpu_reset(vcpu);
+	if (irqchip) {
+		ret = lvmm_lapic_create(vcpu);
+		if (ret) {
+			lvmm_vcpu_free(vcpu);
+			return ret;
+		}
+	}
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {

@@ -10,8 +10,10 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
+#include <asm/apicdef.h>
 
 #include "lvmm.h"
+#include "lapic.h"
 
 static void lvmm_vm_free(struct lvmm_vm *vm)
 {
@@ -90,6 +92,43 @@ out:
 	return ret;
 }
 
+static int lvmm_create_irqchip(struct lvmm_vm *vm)
+{
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	if (vm->irqchip)
+		ret = -EEXIST;
+	else if (vm->vcpus_created)
+		ret = -EBUSY;	/* vCPUs made without an APIC cannot get one */
+	else
+		vm->irqchip = true;
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+static int lvmm_signal_msi(struct lvmm_vm *vm, void __user *argp)
+{
+	struct lvmm_msi msi;
+	bool logical;
+	u32 dest;
+	u8 vector;
+	int i;
+
+	if (copy_from_user(&msi, argp, sizeof(msi)))
+		return -EFAULT;
+	if (!READ_ONCE(vm->irqchip))
+		return -ENXIO;
+	for (i = 0; i < ARRAY_SIZE(msi.reserved); i++)
+		if (msi.reserved[i])
+			return -EINVAL;
+	if (msi.flags || lvmm_msi_decode(msi.address_lo, msi.address_hi, msi.data,
+					 &dest, &logical, &vector))
+		return -EINVAL;
+	return lvmm_apic_deliver(vm, dest, logical, vector,
+				 (msi.data & APIC_DM_FIXED_MASK) == APIC_DM_LOWEST);
+}
+
 static long lvmm_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct lvmm_vm *vm = filp->private_data;
@@ -103,6 +142,10 @@ static long lvmm_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg
 		return lvmm_set_memory_region(vm, (void __user *)arg);
 	case LVMM_CREATE_VCPU:
 		return lvmm_create_vcpu(vm, arg);
+	case LVMM_CREATE_IRQCHIP:
+		return arg ? -EINVAL : lvmm_create_irqchip(vm);
+	case LVMM_SIGNAL_MSI:
+		return lvmm_signal_msi(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

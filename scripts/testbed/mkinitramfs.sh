@@ -6,6 +6,8 @@
 #   /selftests/<helper> for each line of HELPERS
 #   /usr/bin/crun, /usr/bin/runc + libraries  <- the host's (reference runtimes)
 #   /usr/bin/vmctl (and /vmctl), /guests/*.bin <- tools/vmctl/
+#   /guests/bzImage                            <- $LVMM_GUEST_KERNEL (the VM's own kernel)
+#   /guests/initrd.cpio.gz                     <- busybox + linux-guest-init.sh, for it
 #   /usr/bin/ctr                               <- tools/ctr/ctr
 #   /bench/* (executables), /bench.sh          <- tools/bench/
 #   /demo.sh                                   <- scripts/testbed/guest-demo.sh
@@ -73,6 +75,19 @@ fi
 for g in "$vm"/guests/*.bin; do
 	[ ! -f "$g" ] || install -D -m 644 "$g" "$root/guests/${g##*/}"
 done
+# The kernel this VM boots, as a Linux guest for vmctl (stage.sh sets it),
+# and a busybox initramfs for that guest.
+if [ -n "${LVMM_GUEST_KERNEL:-}" ]; then
+	install -D -m 644 "$LVMM_GUEST_KERNEL" "$root/guests/bzImage"
+	groot=$(mktemp -d)
+	mkdir -p "$groot"/{bin,dev,proc,sys}
+	cp /bin/busybox "$groot/bin/"
+	for a in sh mount echo cat grep sleep reboot tr cut; do ln -s busybox "$groot/bin/$a"; done
+	install -m 755 "$TESTBED_DIR/linux-guest-init.sh" "$groot/init"
+	(cd "$groot" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$root/guests/initrd.cpio.gz"
+	rm -rf "$groot"
+fi
 [ ! -x "$TOPDIR/tools/ctr/ctr" ] || add "$TOPDIR/tools/ctr/ctr" usr/bin/ctr
 # The reference runtimes, for the side-by-side test and the benchmark
 # (Debian's builds are dynamic: their libraries come along).

@@ -42,5 +42,5 @@ while [ ${#want[@]} -gt 0 ]; do
 	IFS=, read -ra deps <<<"$(modinfo -F depends "${path[$m]}")"
 	want+=("${deps[@]}")
 done
-bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
+LVMM_GUEST_KERNEL=$image bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
 echo "$image" >"$out/kernel"

@@ -143,6 +143,68 @@ GUEST_SNIPPET(guest_irq_handler16)
 	iret
 GUEST_END(guest_irq_handler16)
 
+/*
+ * The in-kernel local APIC through its x2APIC MSRs (apic_test.c). The test
+ * fills in: 0x502 how many interrupts to wait for, 0x504 the LVT timer
+ * value, 0x508 the initial count, 0x510 a TSC-deadline delta (0: none).
+ * OUT 0x51 once armed; HLT (sleeping in the kernel) until the handler
+ * (guest_apic_handler16) has counted enough at 0x500; OUT 0x50 the count.
+ */
+GUEST_SNIPPET(guest_apic16)
+	mov	$0x1b, %ecx		/* IA32_APIC_BASE: EN | EXTD, x2APIC mode */
+	rdmsr
+	or	$0xc00, %eax
+	wrmsr
+	mov	$0x80f, %ecx		/* SVR: software-enabled, spurious vector 0xff */
+	mov	$0x1ff, %eax
+	xor	%edx, %edx
+	wrmsr
+	mov	$0x83e, %ecx		/* TDCR: divide by 1 */
+	mov	$0xb, %eax
+	wrmsr
+	mov	$0x832, %ecx		/* LVT timer */
+	mov	0x504, %eax
+	wrmsr
+	mov	0x510, %ebx		/* TSC deadline = now + delta */
+	test	%ebx, %ebx
+	jz	1f
+	rdtsc
+	add	%ebx, %eax
+	adc	$0, %edx
+	mov	$0x6e0, %ecx
+	wrmsr
+1:	mov	$0x838, %ecx		/* TMICT */
+	mov	0x508, %eax
+	xor	%edx, %edx
+	wrmsr
+	out	%al, $0x51
+	sti
+2:	hlt
+	mov	0x500, %al
+	cmp	0x502, %al
+	jb	2b
+	cli
+	mov	$0x838, %ecx		/* stop the timer */
+	xor	%eax, %eax
+	xor	%edx, %edx
+	wrmsr
+	mov	0x500, %al
+	out	%al, $0x50
+	hlt
+GUEST_END(guest_apic16)
+
+/* Count the interrupt at 0x500 and EOI it through the x2APIC EOI MSR. */
+GUEST_SNIPPET(guest_apic_handler16)
+	pushal
+	incb	0x500
+	mov	$0x80b, %ecx
+	xor	%eax, %eax
+	xor	%edx, %edx
+	wrmsr
+	popal
+	iret
+GUEST_END(guest_apic_handler16)
+
 	.code32
 GUEST_SNIPPET(guest_pmode32)
 	mov	$0xabcd1234, %eax

@@ -35,6 +35,8 @@ DECLARE_SNIPPET(guest_spin16);
 DECLARE_SNIPPET(guest_count16);
 DECLARE_SNIPPET(guest_irq16);
 DECLARE_SNIPPET(guest_irq_handler16);
+DECLARE_SNIPPET(guest_apic16);
+DECLARE_SNIPPET(guest_apic_handler16);
 DECLARE_SNIPPET(guest_pmode32);
 DECLARE_SNIPPET(guest_long64);
 

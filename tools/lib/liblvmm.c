@@ -192,6 +192,33 @@ int lvmm_set_cpuid(struct lvmm_vcpu *vcpu, const struct lvmm_cpuid_entry *entrie
 	return ret;
 }
 
+int lvmm_check_extension(struct lvmm_vm *vm, unsigned int cap)
+{
+	int ret = ioctl(vm->sys_fd, LVMM_CHECK_EXTENSION, cap);
+
+	return ret < 0 ? neg_errno() : ret;
+}
+
+int lvmm_get_tsc_khz(struct lvmm_vm *vm)
+{
+	int ret = ioctl(vm->sys_fd, LVMM_GET_TSC_KHZ, 0);
+
+	return ret < 0 ? neg_errno() : ret;
+}
+
+int lvmm_create_irqchip(struct lvmm_vm *vm)
+{
+	return ioctl(vm->vm_fd, LVMM_CREATE_IRQCHIP, 0) < 0 ? neg_errno() : 0;
+}
+
+int lvmm_signal_msi(struct lvmm_vm *vm, uint32_t address, uint32_t data)
+{
+	struct lvmm_msi msi = { .address_lo = address, .data = data };
+	int ret = ioctl(vm->vm_fd, LVMM_SIGNAL_MSI, &msi);
+
+	return ret < 0 ? neg_errno() : ret;
+}
+
 int lvmm_interrupt(struct lvmm_vcpu *vcpu, uint32_t vector)
 {
 	struct lvmm_interrupt irq = { .vector = vector };

@@ -52,6 +52,15 @@ int lvmm_set_cpuid(struct lvmm_vcpu *vcpu, const struct lvmm_cpuid_entry *entrie
 		   uint32_t nent);
 int lvmm_interrupt(struct lvmm_vcpu *vcpu, uint32_t vector);
 
+/* LVMM_CHECK_EXTENSION: > 0 if the module has LVMM_CAP_@cap. */
+int lvmm_check_extension(struct lvmm_vm *vm, unsigned int cap);
+/* LVMM_GET_TSC_KHZ: the host's (and so the guest's) TSC frequency. */
+int lvmm_get_tsc_khz(struct lvmm_vm *vm);
+/* LVMM_CREATE_IRQCHIP: in-kernel local APICs for the vCPUs created later. */
+int lvmm_create_irqchip(struct lvmm_vm *vm);
+/* LVMM_SIGNAL_MSI: returns how many APICs took it. */
+int lvmm_signal_msi(struct lvmm_vm *vm, uint32_t address, uint32_t data);
+
 /*
  * Put the vCPU in flat 16-bit real mode: CS = DS = ES = SS = 0 (base 0,
  * 64 KiB limits), RIP = @rip, RFLAGS = 0x2.

@@ -12,6 +12,7 @@ enum {
 	VMCTL_ERROR = 1,	/* vmctl could not set up or run the VM */
 	VMCTL_USAGE = 2,	/* bad command line */
 	VMCTL_GUEST_FAILED = 3,	/* triple fault, failed entry, unhandled exit */
+	VMCTL_GUEST_RESET = 4,	/* the guest reset the machine (reboot; panic with panic=-1) */
 };
 
 int cmd_run(int argc, char **argv);

@@ -32,6 +32,16 @@
 #define LVMM_GET_API_VERSION	_IO(LVMMIO, 0x00)
 #define LVMM_CREATE_VM		_IO(LVMMIO, 0x01)	/* arg: 0; returns VM fd */
 #define LVMM_GET_VCPU_MMAP_SIZE	_IO(LVMMIO, 0x02)	/* returns bytes */
+/* arg: LVMM_CAP_*; returns 0 if absent, > 0 if present (ABI additions). */
+#define LVMM_CHECK_EXTENSION	_IO(LVMMIO, 0x03)
+/* returns the host TSC frequency in kHz (the guest's TSC runs at it) */
+#define LVMM_GET_TSC_KHZ	_IO(LVMMIO, 0x04)
+
+/*
+ * Extensions to ABI version 0. A module that has one answers
+ * LVMM_CHECK_EXTENSION with > 0; each is documented in uapi.rst.
+ */
+#define LVMM_CAP_IRQCHIP	1	/* LVMM_CREATE_IRQCHIP, LVMM_SIGNAL_MSI */
 
 /* ---- VM fd ---- */
 #define LVMM_MEM_READONLY	(1U << 0)
@@ -54,6 +64,23 @@ struct lvmm_memory_region {
 
 #define LVMM_SET_MEMORY_REGION	_IOW(LVMMIO, 0x10, struct lvmm_memory_region)
 #define LVMM_CREATE_VCPU	_IO(LVMMIO, 0x11)	/* arg: vcpu id; returns vCPU fd */
+/*
+ * LVMM_CAP_IRQCHIP: give every vCPU created afterwards an in-kernel local
+ * APIC (xAPIC page at IA32_APIC_BASE, x2APIC MSRs, timer, IPIs,
+ * INIT/SIPI) and let HLT sleep in the kernel. Before any vCPU exists.
+ */
+#define LVMM_CREATE_IRQCHIP	_IO(LVMMIO, 0x12)
+
+struct lvmm_msi {
+	__u32 address_lo;	/* 0xfeeXXXXX: destination id 19:12, logical 2 */
+	__u32 address_hi;	/* must be 0 */
+	__u32 data;		/* vector 7:0, delivery mode 10:8 (fixed or lowest priority) */
+	__u32 flags;		/* must be 0 */
+	__u32 reserved[4];
+};
+
+/* Deliver a message-signalled interrupt; returns how many APICs took it. */
+#define LVMM_SIGNAL_MSI		_IOW(LVMMIO, 0x13, struct lvmm_msi)
 
 /* ---- vCPU fd ---- */
 struct lvmm_regs {

@@ -1,0 +1,19 @@
+#!/bin/sh
+# /init of the Linux guest that vmctl boots inside the test VM
+# (selftests/lvmm/vmctl_linux_test.sh). It reports through /dev/kmsg, so
+# its lines reach vmctl's stdout through the kernel's console even before
+# the UART has interrupts; the test on the outside checks them.
+mount -t devtmpfs dev /dev
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+say() { echo "lvmm-guest: $*" >/dev/kmsg; }
+say "init running"
+say "cpus online $(grep -c '^processor' /proc/cpuinfo)"
+say "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+say "clockevent $(cat /sys/devices/system/clockevents/clockevent0/current_device)"
+say "local timer interrupts $(grep LOC: /proc/interrupts | tr -s ' ' | cut -d' ' -f3)"
+say "sleep 2 begins"
+sleep 2
+say "sleep 2 ends"
+say "rebooting"
+reboot -f

@@ -1,0 +1,84 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# vmctl run --kernel, inside the test VM: argument errors, and the 64-bit
+# boot protocol with the very kernel this VM booted (/guests/bzImage):
+# its console must show our command line, e820 map and initrd; its init
+# must run, see time pass at the right rate, and reboot. TAP output.
+n=0 failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+KERNEL=/guests/bzImage
+ok() { n=$((n + 1)); echo "ok $n - $1" >>"$tmp/tap"; }
+notok() {
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n - $1" >>"$tmp/tap"
+	sed 's/^/# /' "$tmp/out" | tail -n 40 >>"$tmp/tap"
+}
+expect() { if grep -Eq "$2" "$tmp/out"; then ok "$1"; else notok "$1 (wanted /$2/)"; fi; }
+# fails NAME PATTERN ARGS...: vmctl refuses with one line matching PATTERN
+fails() {
+	name=$1 pat=$2
+	shift 2
+	vmctl run "$@" >"$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] && grep -Eq "$pat" "$tmp/out"; then
+		ok "$name"
+	else
+		echo "(exit status $rc)" >>"$tmp/out"
+		notok "$name (wanted one line /$pat/ and a non-zero status)"
+	fi
+}
+
+fails "missing kernel file named" 'nosuchfile.*No such file' --kernel /nosuchfile
+echo "not a kernel" >"$tmp/text"
+fails "a file that is not a bzImage" 'too small for a bzImage|not a bzImage' --kernel "$tmp/text"
+head -c 65536 /dev/zero >"$tmp/zeros"
+fails "64K of zeroes is not a bzImage" 'not a bzImage' --kernel "$tmp/zeros"
+fails "memory too small" 'needs between 64 MiB' --kernel "$KERNEL" --memory 16M
+fails "memory too large" 'needs between 64 MiB' --kernel "$KERNEL" --memory 8G
+fails "more CPUs than allowed" 'only 1 vCPU' --kernel "$KERNEL" --cpus 2
+fails "--initrd without --kernel" 'go with --kernel' --flat /guests/hello.bin --initrd "$tmp/text"
+fails "missing initrd named" 'nosuchinitrd' --kernel "$KERNEL" --initrd /nosuchinitrd
+
+# One boot of this VM's own kernel with a busybox initramfs whose init
+# (scripts/testbed/linux-guest-init.sh) reports through the kernel log,
+# sleeps 2 s and reboots. The host side notes when each line appears
+# (this VM's uptime, 10 ms resolution).
+now() { cut -d' ' -f1 /proc/uptime | tr -d .; }	# centiseconds
+t0=$(now)
+vmctl run --kernel "$KERNEL" --initrd /guests/initrd.cpio.gz --memory 256M \
+	--cmdline "console=ttyS0 lvmm.test=boot-protocol" >"$tmp/out" 2>&1 &
+vm=$!
+t_init= t_begin= t_end=
+while kill -0 $vm 2>/dev/null && [ $(($(now) - t0)) -lt 48000 ]; do
+	[ -n "$t_init" ] || ! grep -q 'lvmm-guest: init running' "$tmp/out" || t_init=$(now)
+	[ -n "$t_begin" ] || ! grep -q 'lvmm-guest: sleep 2 begins' "$tmp/out" || t_begin=$(now)
+	[ -n "$t_end" ] || ! grep -q 'lvmm-guest: sleep 2 ends' "$tmp/out" || t_end=$(now)
+	usleep 20000
+done
+kill -9 $vm 2>/dev/null
+wait $vm
+rc=$?
+echo "(exit status $rc)" >>"$tmp/out"
+expect "the kernel runs: banner" 'Linux version [0-9]'
+expect "the command line arrives through the zero page" 'Command line: .*lvmm.test=boot-protocol'
+expect "the e820 map arrives: RAM from 1 MiB to 256 MiB" 'BIOS-e820: \[mem 0x0000000000100000-0x000000000fffffff\] usable'
+expect "the initrd arrives where the zero page says" 'RAMDISK: \[mem 0x0'
+expect "the MP table is found" 'MPTABLE: APIC at: 0xFEE00000'
+expect "the guest sees the TSC-deadline timer" 'TSC deadline timer available'
+expect "its clock events come from the in-kernel local APIC" 'lvmm-guest: clockevent lapic-deadline'
+expect "the guest's init runs" 'lvmm-guest: init running'
+expect "one CPU online (SMP: not yet)" 'lvmm-guest: cpus online 1([^0-9]|$)'
+if [ -n "$t_begin" ] && [ -n "$t_end" ] && [ $((t_end - t_begin)) -ge 160 ] &&
+	[ $((t_end - t_begin)) -le 240 ]; then
+	ok "the guest's sleep 2 takes 2 s of host time, within 20% ($((t_end - t_begin))0 ms)"
+else
+	notok "the guest's sleep 2 takes 2 s of host time, within 20% (begin ${t_begin:-never}, end ${t_end:-never}, centiseconds)"
+fi
+[ $rc -eq 4 ] && ok "reboot -f in the guest ends vmctl with status 4" ||
+	notok "reboot -f in the guest ends vmctl with status 4 (got $rc)"
+[ -n "$t_init" ] && echo "# boot to init: $((t_init - t0))0 ms (lvmm, nested in this test VM)" >>"$tmp/tap"
+
+echo "1..$n"
+cat "$tmp/tap"
+[ $failed -eq 0 ]

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An Intel MultiProcessor Specification 1.4 table in the BIOS area: how a
+ * Linux guest learns that it has local APICs (and so uses their timers)
+ * and which CPUs exist. No I/O APIC is described yet.
+ */
+#ifndef VMCTL_MPTABLE_H
+#define VMCTL_MPTABLE_H
+
+#include <stdint.h>
+
+#define MPTABLE_ADDR	0xf0000ULL	/* inside the e820 hole below 1 MiB */
+
+/* Write the floating pointer and the table for @ncpus CPUs (APIC ids 0..n-1). */
+int mptable_write(uint8_t *mem, unsigned int ncpus);
+
+#endif /* VMCTL_MPTABLE_H */
