@@ -36,7 +36,7 @@ head -c 65536 /dev/zero >"$tmp/zeros"
 fails "64K of zeroes is not a bzImage" 'not a bzImage' --kernel "$tmp/zeros"
 fails "memory too small" 'needs between 64 MiB' --kernel "$KERNEL" --memory 16M
 fails "memory too large" 'needs between 64 MiB' --kernel "$KERNEL" --memory 8G
-fails "more CPUs than allowed" 'only 1 vCPU' --kernel "$KERNEL" --cpus 2
+fails "more CPUs than allowed" 'at most 8' --kernel "$KERNEL" --cpus 9
 fails "--initrd without --kernel" 'go with --kernel' --flat /guests/hello.bin --initrd "$tmp/text"
 fails "missing initrd named" 'nosuchinitrd' --kernel "$KERNEL" --initrd /nosuchinitrd
 
@@ -46,7 +46,7 @@ fails "missing initrd named" 'nosuchinitrd' --kernel "$KERNEL" --initrd /nosuchi
 # (this VM's uptime, 10 ms resolution).
 now() { cut -d' ' -f1 /proc/uptime | tr -d .; }	# centiseconds
 t0=$(now)
-vmctl run --kernel "$KERNEL" --initrd /guests/initrd.cpio.gz --memory 256M \
+vmctl run --kernel "$KERNEL" --initrd /guests/initrd.cpio.gz --memory 256M --cpus 2 \
 	--cmdline "console=ttyS0 lvmm.test=boot-protocol" >"$tmp/out" 2>&1 &
 vm=$!
 t_init= t_begin= t_end=
@@ -68,7 +68,7 @@ expect "the MP table is found" 'MPTABLE: APIC at: 0xFEE00000'
 expect "the guest sees the TSC-deadline timer" 'TSC deadline timer available'
 expect "its clock events come from the in-kernel local APIC" 'lvmm-guest: clockevent lapic-deadline'
 expect "the guest's init runs" 'lvmm-guest: init running'
-expect "one CPU online (SMP: not yet)" 'lvmm-guest: cpus online 1([^0-9]|$)'
+expect "2 CPUs online (the second started by INIT/SIPI)" 'lvmm-guest: cpus online 2([^0-9]|$)'
 if [ -n "$t_begin" ] && [ -n "$t_end" ] && [ $((t_end - t_begin)) -ge 160 ] &&
 	[ $((t_end - t_begin)) -le 240 ]; then
 	ok "the guest's sleep 2 takes 2 s of host time, within 20% ($((t_end - t_begin))0 ms)"

@@ -17,6 +17,7 @@
 #include "flat.h"
 #include "mptable.h"
 #include "lvmm.h"
+#include "machine.h"
 #include "uart.h"
 #include "vmctl.h"
 
@@ -33,28 +34,6 @@ struct run_opts {
 	unsigned long cpus;
 	int memory_given;
 };
-
-struct machine {
-	struct lvmm_vm vm;
-	struct lvmm_vcpu vcpu;
-	uint8_t *mem;
-	uint64_t mem_size;
-	struct uart com1;
-	struct linux_boot boot;
-	char cmdline[BOOT_CMDLINE_MAX];
-	int linux;		/* a bzImage guest, not a flat one */
-	int reset_requested;	/* the guest pulsed the reset line */
-	/* Unclaimed ports and addresses are reported once, not per access. */
-	uint8_t warned_ports[65536 / 8];
-	uint64_t warned_mmio;
-};
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static void run_usage(FILE *f)
 {
@@ -77,8 +56,8 @@ static void run_usage(FILE *f)
 	      "  --load-addr ADDR   where FILE goes and execution starts, below\n"
 	      "                     1 MiB (default 0x1000); CS = ADDR >> 4\n"
 	      "\n"
-	      "vmctl adds tsc_early_khz=<the TSC's frequency> and panic=-1 to a\n"
-	      "Linux command line that does not set them.\n"
+	      "vmctl adds tsc_early_khz=<the TSC's frequency>, tsc=reliable and\n"
+	      "panic=-1 to a Linux command line that does not set them.\n"
 	      "\n"
 	      "Exit status: 0 the guest halted, 1 vmctl failed, 2 bad usage,\n"
 	      "3 the guest crashed (triple fault, failed entry, internal error,\n"
@@ -102,9 +81,8 @@ static int check_linux_opts(struct run_opts *o)
 			  strlen(o->cmdline), BOOT_CMDLINE_MAX - 64);
 		return -1;
 	}
-	if (o->cpus > 1) {
-		vmctl_err("--cpus %lu: only 1 vCPU for now (SMP needs the in-kernel local APIC, not there yet)",
-			  o->cpus);
+	if (o->cpus > VMCTL_MAX_CPUS) {
+		vmctl_err("--cpus %lu: at most %d", o->cpus, VMCTL_MAX_CPUS);
 		return -1;
 	}
 	return 0;
@@ -229,13 +207,16 @@ static int set_real_mode_entry(struct lvmm_vcpu *vcpu, uint64_t addr)
 	return lvmm_set_regs(vcpu, &r);
 }
 
-static int setup_linux_vcpu(struct machine *m)
+/* vCPU 0 starts at the kernel; the others wait for INIT/SIPI in lvmm. */
+static int setup_linux_vcpu(struct machine *m, struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_cpuid_entry cpuid[LVMM_MAX_CPUID_ENTRIES];
-	unsigned int n = vmctl_cpuid_table(cpuid, LVMM_MAX_CPUID_ENTRIES, 0, 1);
-	int ret = lvmm_set_cpuid(&m->vcpu, cpuid, n);
+	unsigned int n = vmctl_cpuid_table(cpuid, LVMM_MAX_CPUID_ENTRIES, vcpu->id, 1);
+	int ret = lvmm_set_cpuid(vcpu, cpuid, n);
 
-	return ret ? ret : bzimage_setup_vcpu(&m->boot, &m->vcpu);
+	if (ret || vcpu->id)
+		return ret;
+	return bzimage_setup_vcpu(&m->boot, vcpu);
 }
 
 static int open_vm(struct machine *m)
@@ -286,6 +267,14 @@ static int prepare_linux(struct machine *m, const struct run_opts *o)
 	if (khz > 0 && !strstr(m->cmdline, "tsc_early_khz="))
 		snprintf(m->cmdline + strlen(m->cmdline), sizeof(m->cmdline) - strlen(m->cmdline),
 			 "%stsc_early_khz=%d", m->cmdline[0] ? " " : "", khz);
+	/*
+	 * The guest's TSC is the host's plus a constant offset: let it keep
+	 * the TSC as clocksource instead of checking it against jiffies,
+	 * whose ticks run late whenever the vCPU thread waits for a CPU.
+	 */
+	if (!strstr(m->cmdline, "tsc="))
+		snprintf(m->cmdline + strlen(m->cmdline), sizeof(m->cmdline) - strlen(m->cmdline),
+			 " tsc=reliable");
 	/* A panicked guest resets at once (vmctl exits) instead of hanging. */
 	if (!strstr(m->cmdline, "panic="))
 		snprintf(m->cmdline + strlen(m->cmdline), sizeof(m->cmdline) - strlen(m->cmdline),
@@ -305,8 +294,14 @@ static int machine_create(struct machine *m, const struct run_opts *o)
 {
 	int ret;
 
+	unsigned int i;
+
 	memset(m, 0, sizeof(*m));
-	m->vm.sys_fd = m->vm.vm_fd = m->vcpu.fd = -1;
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->stopped, NULL);
+	m->vm.sys_fd = m->vm.vm_fd = -1;
+	for (i = 0; i < VMCTL_MAX_CPUS; i++)
+		m->vcpus[i].fd = -1;
 	m->mem_size = o->memory;
 	m->mem = lvmm_alloc_guest_mem(o->memory);
 	if (!m->mem) {
@@ -325,14 +320,18 @@ static int machine_create(struct machine *m, const struct run_opts *o)
 		vmctl_err("cannot register guest RAM: %s", strerror(-ret));
 		return -1;
 	}
-	ret = lvmm_vcpu_create(&m->vm, 0, &m->vcpu);
-	if (!ret && m->linux)
-		ret = setup_linux_vcpu(m);
-	else if (!ret)
-		ret = set_real_mode_entry(&m->vcpu, o->load_addr);
-	if (ret) {
-		vmctl_err("cannot create the vCPU: %s", strerror(-ret));
-		return -1;
+	for (i = 0; i < o->cpus; i++) {
+		ret = lvmm_vcpu_create(&m->vm, i, &m->vcpus[i]);
+		if (!ret)
+			m->ncpus++;
+		if (!ret && m->linux)
+			ret = setup_linux_vcpu(m, &m->vcpus[i]);
+		else if (!ret)
+			ret = set_real_mode_entry(&m->vcpus[i], o->load_addr);
+		if (ret) {
+			vmctl_err("cannot create vCPU %u: %s", i, strerror(-ret));
+			return -1;
+		}
 	}
 	uart_init(&m->com1, UART_COM1_BASE, stdout);
 	return 0;
@@ -340,185 +339,67 @@ static int machine_create(struct machine *m, const struct run_opts *o)
 
 static void machine_destroy(struct machine *m)
 {
+	unsigned int i;
+
 	fflush(stdout);
-	if (m->vcpu.fd >= 0)
-		lvmm_vcpu_destroy(&m->vcpu);
+	for (i = 0; i < m->ncpus; i++)
+		if (m->vcpus[i].fd >= 0)
+			lvmm_vcpu_destroy(&m->vcpus[i]);
 	lvmm_vm_destroy(&m->vm);
 	if (m->mem)
 		lvmm_free_guest_mem(m->mem, m->mem_size);
+	pthread_cond_destroy(&m->stopped);
+	pthread_mutex_destroy(&m->lock);
 }
 
-static uint64_t guest_rip(struct machine *m)
+static void on_stop_signal(int sig)
 {
-	struct lvmm_regs r;
-	struct lvmm_sregs s;
-
-	if (lvmm_get_regs(&m->vcpu, &r) || lvmm_get_sregs(&m->vcpu, &s))
-		return 0;
-	return s.cs.base + r.rip;
+	vmctl_stop_signal = sig;
 }
 
-/*
- * The i8042's reset line, which Linux pulses to reboot (command 0xfe to
- * port 0x64). There is no keyboard behind it: the status port reads as
- * idle (nothing to read, room to write) and data reads as 0.
- */
-#define I8042_DATA		0x60
-#define I8042_COMMAND		0x64
-#define I8042_CMD_RESET		0xfe
-
-static int i8042_io(struct machine *m, struct lvmm_run *run, uint8_t *data)
+static void on_wakeup_signal(int sig)
 {
-	if (run->io.port != I8042_DATA && run->io.port != I8042_COMMAND)
-		return 0;
-	if (run->io.direction == LVMM_EXIT_IO_IN)
-		memset(data, 0, run->io.size * run->io.count);
-	else if (run->io.port == I8042_COMMAND && data[0] == I8042_CMD_RESET)
-		m->reset_requested = 1;
-	return 1;
+	(void)sig;	/* only there to make LVMM_RUN return EINTR */
 }
 
-/* Port I/O, string I/O included: each of @count items goes to the device. */
-static void handle_io(struct machine *m)
+static struct machine the_machine;
+
+static void *vcpu_thread(void *vcpu)
 {
-	struct lvmm_run *run = m->vcpu.run;
-	uint8_t *data = lvmm_io_data(&m->vcpu);
-	uint32_t i, n = run->io.count * run->io.size;
-	uint16_t port = run->io.port;
-
-	if (m->linux && i8042_io(m, run, data))
-		return;
-	if (!uart_claims(&m->com1, port)) {
-		/* As on a PC: nothing answers, reads float high. */
-		if (run->io.direction == LVMM_EXIT_IO_IN)
-			memset(data, 0xff, n);
-		if (!(m->warned_ports[port / 8] & (1 << port % 8))) {
-			m->warned_ports[port / 8] |= 1 << port % 8;
-			vmctl_err("warning: guest %s port %#x at %#llx: no device there",
-				  run->io.direction == LVMM_EXIT_IO_IN ? "read" : "wrote",
-				  port, (unsigned long long)guest_rip(m));
-		}
-		return;
-	}
-	/* The UART has byte registers: wider accesses use the low byte. */
-	for (i = 0; i < run->io.count; i++) {
-		uint8_t *item = data + i * run->io.size;
-
-		if (run->io.direction == LVMM_EXIT_IO_IN) {
-			memset(item, 0, run->io.size);
-			item[0] = uart_read(&m->com1, port);
-		} else {
-			uart_write(&m->com1, port, item[0]);
-		}
-	}
-}
-
-static void handle_mmio(struct machine *m)
-{
-	struct lvmm_run *run = m->vcpu.run;
-
-	if (!run->mmio.is_write)
-		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
-	if (m->warned_mmio != run->mmio.phys_addr) {
-		m->warned_mmio = run->mmio.phys_addr;
-		vmctl_err("warning: guest %s %u bytes at %#llx (outside RAM) at %#llx: no device there",
-			  run->mmio.is_write ? "wrote" : "read", run->mmio.len,
-			  (unsigned long long)run->mmio.phys_addr,
-			  (unsigned long long)guest_rip(m));
-	}
-}
-
-/* Runs until the guest halts or fails; returns the exit status. */
-static int run_loop(struct machine *m)
-{
-	struct lvmm_run *run = m->vcpu.run;
-	unsigned int i;
-	int ret;
-
-	for (;;) {
-		ret = lvmm_vcpu_run(&m->vcpu);
-		if (ret == -EINTR) {
-			if (stop_signal) {
-				fflush(stdout);
-				vmctl_err("stopped by signal %d", (int)stop_signal);
-				return 128 + stop_signal;
-			}
-			continue;
-		}
-		if (ret) {
-			vmctl_err("LVMM_RUN failed: %s", strerror(-ret));
-			return VMCTL_ERROR;
-		}
-		switch (run->exit_reason) {
-		case LVMM_EXIT_IO:
-			handle_io(m);
-			if (m->reset_requested) {
-				fflush(stdout);
-				vmctl_err("the guest reset the machine (reboot, or a panic with panic=-1)");
-				return VMCTL_GUEST_RESET;
-			}
-			break;
-		case LVMM_EXIT_MMIO:
-			handle_mmio(m);
-			break;
-		case LVMM_EXIT_HLT:
-			if (!m->linux)
-				return VMCTL_OK;
-			/* HLT with interrupts off: only NMI or INIT could wake it. */
-			fflush(stdout);
-			vmctl_err("the Linux guest stopped: HLT with interrupts off at %#llx",
-				  (unsigned long long)guest_rip(m));
-			return VMCTL_GUEST_FAILED;
-		case LVMM_EXIT_HYPERCALL:
-			run->hypercall.ret = (uint64_t)-ENOSYS;
-			break;
-		case LVMM_EXIT_SHUTDOWN:
-			fflush(stdout);
-			vmctl_err("the guest triple-faulted (shutdown) near %#llx",
-				  (unsigned long long)guest_rip(m));
-			return VMCTL_GUEST_FAILED;
-		case LVMM_EXIT_FAIL_ENTRY:
-			fflush(stdout);
-			vmctl_err("entering the guest failed: hardware reason %#llx on cpu %u",
-				  (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
-				  run->fail_entry.cpu);
-			return VMCTL_GUEST_FAILED;
-		case LVMM_EXIT_INTERNAL_ERROR:
-			fflush(stdout);
-			fprintf(stderr, "vmctl: lvmm could not handle the guest at %#llx: "
-				"internal error %u, data",
-				(unsigned long long)guest_rip(m), run->internal.suberror);
-			for (i = 0; i < run->internal.ndata && i < 8; i++)
-				fprintf(stderr, " %#llx", (unsigned long long)run->internal.data[i]);
-			fputc('\n', stderr);
-			return VMCTL_GUEST_FAILED;
-		default:
-			fflush(stdout);
-			vmctl_err("unexpected exit '%s' (%u) near %#llx",
-				  lvmm_exit_name(run->exit_reason), run->exit_reason,
-				  (unsigned long long)guest_rip(m));
-			return VMCTL_GUEST_FAILED;
-		}
-	}
+	vcpu_loop(&the_machine, vcpu);
+	return NULL;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct sigaction stop = { .sa_handler = on_stop_signal };
+	struct sigaction wake = { .sa_handler = on_wakeup_signal };
+	struct machine *mp = &the_machine;
 	struct run_opts opts;
-	struct machine m;
+	unsigned int i;
 	int status;
 
 	if (parse_run_opts(argc, argv, &opts))
 		return VMCTL_USAGE;
 	/* No SA_RESTART: a signal must make LVMM_RUN return EINTR. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (machine_create(&m, &opts)) {
-		machine_destroy(&m);
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGTERM, &stop, NULL);
+	sigaction(SIGUSR1, &wake, NULL);
+	if (machine_create(mp, &opts)) {
+		machine_destroy(mp);
 		return VMCTL_ERROR;
 	}
-	status = run_loop(&m);
-	machine_destroy(&m);
+	mp->threads[0] = pthread_self();
+	for (i = 1; i < mp->ncpus; i++) {
+		if (pthread_create(&mp->threads[i], NULL, vcpu_thread, &mp->vcpus[i])) {
+			vmctl_err("cannot start the thread of vCPU %u", i);
+			machine_destroy(mp);
+			return VMCTL_ERROR;
+		}
+	}
+	status = vcpu_loop(mp, &mp->vcpus[0]);
+	for (i = 1; i < mp->ncpus; i++)
+		pthread_join(mp->threads[i], NULL);
+	machine_destroy(mp);
 	return status;
 }

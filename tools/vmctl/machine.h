@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One VM as vmctl runs it: RAM, vCPUs (one thread each), device models. */
+#ifndef VMCTL_MACHINE_H
+#define VMCTL_MACHINE_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "bzimage.h"
+#include "lvmm.h"
+#include "uart.h"
+
+#define VMCTL_MAX_CPUS	8
+
+struct machine {
+	struct lvmm_vm vm;
+	struct lvmm_vcpu vcpus[VMCTL_MAX_CPUS];
+	pthread_t threads[VMCTL_MAX_CPUS];
+	unsigned int ncpus;
+	uint8_t *mem;
+	uint64_t mem_size;
+	struct linux_boot boot;
+	char cmdline[BOOT_CMDLINE_MAX];
+	int linux;		/* a bzImage guest, not a flat one */
+
+	/* The device models and the rest below: one vCPU thread at a time. */
+	pthread_mutex_t lock;
+	struct uart com1;
+	int reset_requested;	/* the guest pulsed the reset line */
+	/* Unclaimed ports and addresses are reported once, not per access. */
+	uint8_t warned_ports[65536 / 8];
+	uint64_t warned_mmio;
+	/* The first vCPU to end the VM sets the status; the others follow. */
+	int stopping, status;
+	unsigned int parked;	/* vCPUs in HLT with interrupts off */
+	pthread_cond_t stopped;	/* parked vCPU threads wait for stopping */
+};
+
+/* Set by SIGINT/SIGTERM. */
+extern volatile sig_atomic_t vmctl_stop_signal;
+
+/* Run @vcpu until the VM ends; returns the exit status (see vmctl.h). */
+int vcpu_loop(struct machine *m, struct lvmm_vcpu *vcpu);
+
+#endif /* VMCTL_MACHINE_H */
