@@ -8,6 +8,11 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 say() { echo "lvmm-guest: $*" >/dev/kmsg; }
 say "init running"
+# lvmm.shell on the command line: an interactive shell on the console.
+if grep -qw lvmm.shell /proc/cmdline; then
+	export PS1='guest$ '
+	exec setsid cttyhack sh
+fi
 say "cpus online $(grep -c '^processor' /proc/cpuinfo)"
 say "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 say "clockevent $(cat /sys/devices/system/clockevents/clockevent0/current_device)"

@@ -3,9 +3,10 @@
  * pty_drive: type into a program's terminal and print what it shows, for
  * tests of interactive sessions (ctr's process.terminal, vmctl's console).
  *
- *   pty_drive [--input TEXT] [--timeout S] -- CMD [ARG...]
- *	run CMD on a new pty (its controlling terminal), type TEXT, copy
- *	the screen to stdout until CMD exits; exit with CMD's status.
+ *   pty_drive [--wait-for STR] [--input TEXT] [--timeout S] -- CMD [ARG...]
+ *	run CMD on a new pty (its controlling terminal), type TEXT (once
+ *	STR has appeared on the screen, with --wait-for), copy the screen
+ *	to stdout until CMD exits; exit with CMD's status.
  *   pty_drive --listen SOCK [--input TEXT] [--timeout S]
  *	be an OCI console socket: receive the pty master that the runtime
  *	sends to SOCK, type TEXT, copy until the other side closes.
@@ -111,9 +112,10 @@ int main(int argc, char **argv)
 		{ "input", required_argument, NULL, 'i' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "wait-for", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *input = NULL, buf[4096];
+	char *input = NULL, *wait_for = NULL, buf[4096], seen[8192] = "";
 	const char *sock = NULL;
 	int c, master, timeout = 60, status = 0;
 	time_t end;
@@ -124,6 +126,7 @@ int main(int argc, char **argv)
 		case 'i': input = optarg; unescape(input); break;
 		case 'l': sock = optarg; break;
 		case 't': timeout = atoi(optarg); break;
+		case 'w': wait_for = optarg; break;
 		default: return 2;
 		}
 	}
@@ -140,7 +143,7 @@ int main(int argc, char **argv)
 	}
 	if (master < 0)
 		return 1;
-	if (input && write(master, input, strlen(input)) < 0)
+	if (input && !wait_for && write(master, input, strlen(input)) < 0)
 		perror("typing");
 	end = time(NULL) + timeout;
 	for (;;) {
@@ -160,6 +163,22 @@ int main(int argc, char **argv)
 			break;	/* EIO: the last slave fd closed */
 		fwrite(buf, 1, n, stdout);
 		fflush(stdout);
+		if (wait_for) {
+			/* Keep the last part of the screen to look for the prompt in. */
+			size_t keep = strlen(seen), add = n < 4096 ? n : 4096;
+
+			if (keep + add >= sizeof(seen)) {
+				memmove(seen, seen + keep + add - 4096, 4096 - add);
+				keep = 4096 - add;
+			}
+			memcpy(seen + keep, buf + n - add, add);
+			seen[keep + add] = 0;
+			if (strstr(seen, wait_for)) {
+				wait_for = NULL;
+				if (input && write(master, input, strlen(input)) < 0)
+					perror("typing");
+			}
+		}
 	}
 	if (pid > 0) {
 		waitpid(pid, &status, 0);

@@ -79,6 +79,18 @@ fi
 	notok "reboot -f in the guest ends vmctl with status 4 (got $rc)"
 [ -n "$t_init" ] && echo "# boot to init: $((t_init - t0))0 ms (lvmm, nested in this test VM)" >>"$tmp/tap"
 
+# An interactive session: vmctl on a pty, a shell on the guest's serial
+# console (interrupt-driven 8250 through the I/O APIC), typed into.
+PTY=$(cd "$(dirname "$0")" && pwd)/pty_drive
+$PTY --timeout 400 --wait-for 'guest$ ' --input 'echo $((6*7)) $(tty)\rreboot -f\r' -- \
+	vmctl run --kernel "$KERNEL" --initrd /guests/initrd.cpio.gz --memory 256M \
+	--cmdline "console=ttyS0 lvmm.shell" >"$tmp/out" 2>&1
+rc=$?
+echo "(exit status $rc)" >>"$tmp/out"
+expect "interactive: a command typed at the guest's shell runs there" '^42 /dev/(console|ttyS0)'
+[ $rc -eq 4 ] && ok "interactive: reboot -f typed at the shell ends vmctl with 4" ||
+	notok "interactive: reboot -f typed at the shell ends vmctl with 4 (got $rc)"
+
 echo "1..$n"
 cat "$tmp/tap"
 [ $failed -eq 0 ]

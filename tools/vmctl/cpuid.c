@@ -81,11 +81,13 @@ unsigned int vmctl_cpuid_table(struct lvmm_cpuid_entry *t, unsigned int max, uns
 	if (max < 8)
 		return 0;
 	__cpuid(0, a, b, c, d);
-	add(t, &n, 0, 1, b, c, d);			/* vendor string, max leaf 1 */
+	add(t, &n, 0, 6, b, c, d);			/* vendor string, max leaf 6 */
 	__cpuid(1, a, b, c, d);
 	/* EBX: APIC id in 31:24, one logical CPU per package; CLFLUSH size kept. */
 	add(t, &n, 1, a, (vcpu << 24) | (b & 0xff00),
 	    (c & leaf1_ecx) | apic_ecx | F1C_HYPERVISOR, (d & leaf1_edx) | apic_edx);
+	/* Leaf 6: the APIC timer always runs (an hrtimer has no C-states). */
+	add(t, &n, 6, apic ? 1U << 2 : 0, 0, 0, 0);
 	__cpuid(0x80000000, ext, b, c, d);
 	if (ext > 0x80000008)
 		ext = 0x80000008;

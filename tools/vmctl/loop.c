@@ -83,7 +83,20 @@ static void handle_io(struct machine *m, struct lvmm_vcpu *vcpu)
 static void handle_mmio(struct machine *m, struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_run *run = vcpu->run;
+	uint32_t v = 0;
 
+	if (m->linux && ioapic_claims(run->mmio.phys_addr)) {
+		/* 32-bit registers; other widths use the low bytes. */
+		if (run->mmio.is_write) {
+			memcpy(&v, run->mmio.data, run->mmio.len < 4 ? run->mmio.len : 4);
+			ioapic_write(&m->ioapic, run->mmio.phys_addr, v);
+		} else {
+			v = ioapic_read(&m->ioapic, run->mmio.phys_addr);
+			memset(run->mmio.data, 0, sizeof(run->mmio.data));
+			memcpy(run->mmio.data, &v, 4);
+		}
+		return;
+	}
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
 	if (m->warned_mmio != run->mmio.phys_addr) {
@@ -178,6 +191,17 @@ static int stop_machine(struct machine *m, struct lvmm_vcpu *self, int status)
 		}
 	}
 	return m->status;
+}
+
+void machine_stop(struct machine *m, int status, const char *why)
+{
+	pthread_mutex_lock(&m->lock);
+	if (!m->stopping) {
+		fflush(stdout);
+		vmctl_err("%s", why);
+	}
+	stop_machine(m, NULL, status);
+	pthread_mutex_unlock(&m->lock);
 }
 
 int vcpu_loop(struct machine *m, struct lvmm_vcpu *vcpu)

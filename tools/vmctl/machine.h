@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "bzimage.h"
+#include "ioapic.h"
 #include "lvmm.h"
 #include "uart.h"
 
@@ -27,6 +28,7 @@ struct machine {
 	/* The device models and the rest below: one vCPU thread at a time. */
 	pthread_mutex_t lock;
 	struct uart com1;
+	struct ioapic ioapic;
 	int reset_requested;	/* the guest pulsed the reset line */
 	/* Unclaimed ports and addresses are reported once, not per access. */
 	uint8_t warned_ports[65536 / 8];
@@ -42,5 +44,7 @@ extern volatile sig_atomic_t vmctl_stop_signal;
 
 /* Run @vcpu until the VM ends; returns the exit status (see vmctl.h). */
 int vcpu_loop(struct machine *m, struct lvmm_vcpu *vcpu);
+/* End the VM with @status from outside a vCPU thread, saying @why. */
+void machine_stop(struct machine *m, int status, const char *why);
 
 #endif /* VMCTL_MACHINE_H */

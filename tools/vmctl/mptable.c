@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The MP table: floating pointer "_MP_" at MPTABLE_ADDR, then the "PCMP"
- * configuration table with one processor entry per vCPU, the ISA bus, and
- * the local interrupt lines of every APIC (LINT0 ExtINT, LINT1 NMI).
+ * configuration table with one processor entry per vCPU, the ISA bus,
+ * the I/O APIC, ISA IRQs 0-15 on its pins 0-15 (edge, active high: the
+ * ISA bus default), and the local interrupt lines of every APIC (LINT0
+ * ExtINT, LINT1 NMI).
  */
 #include <cpuid.h>
 #include <string.h>
 
+#include "ioapic.h"
 #include "mptable.h"
 #include "vmctl.h"
 
@@ -42,6 +45,17 @@ struct mpc_bus {
 	char bus_type[6];
 } __attribute__((packed));
 
+struct mpc_ioapic {
+	uint8_t type, apic_id, apic_ver, flags;
+	uint32_t address;
+} __attribute__((packed));
+
+struct mpc_intsrc {
+	uint8_t type, irq_type;
+	uint16_t flags;
+	uint8_t bus_id, bus_irq, dest_apic, dest_irq;
+} __attribute__((packed));
+
 struct mpc_lintsrc {
 	uint8_t type, irq_type;
 	uint16_t flags;
@@ -49,7 +63,9 @@ struct mpc_lintsrc {
 } __attribute__((packed));
 
 enum { MP_PROCESSOR, MP_BUS, MP_IOAPIC, MP_INTSRC, MP_LINTSRC };
-enum { MP_INT_NMI = 1, MP_INT_EXTINT = 3 };
+enum { MP_INT_VECTORED = 0, MP_INT_NMI = 1, MP_INT_EXTINT = 3 };
+#define IOAPIC_ENABLED	1
+#define ISA_IRQS	16
 #define CPU_ENABLED	1
 #define CPU_BSP		2
 
@@ -86,6 +102,19 @@ int mptable_write(uint8_t *mem, unsigned int ncpus)
 	memcpy(((struct mpc_bus *)p)->bus_type, "ISA   ", 6);
 	p += sizeof(struct mpc_bus);
 	count++;
+	*(struct mpc_ioapic *)p = (struct mpc_ioapic){
+		.type = MP_IOAPIC, .apic_id = ncpus, .apic_ver = 0x11, .flags = IOAPIC_ENABLED,
+		.address = IOAPIC_BASE,
+	};
+	p += sizeof(struct mpc_ioapic);
+	count++;
+	for (i = 0; i < ISA_IRQS; i++, count++) {
+		*(struct mpc_intsrc *)p = (struct mpc_intsrc){
+			.type = MP_INTSRC, .irq_type = MP_INT_VECTORED, .bus_id = 0,
+			.bus_irq = i, .dest_apic = ncpus, .dest_irq = i,
+		};
+		p += sizeof(struct mpc_intsrc);
+	}
 	*(struct mpc_lintsrc *)p = (struct mpc_lintsrc){
 		.type = MP_LINTSRC, .irq_type = MP_INT_EXTINT, .dest_apic = 0xff, .dest_lint = 0,
 	};

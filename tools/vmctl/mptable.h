@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * An Intel MultiProcessor Specification 1.4 table in the BIOS area: how a
- * Linux guest learns that it has local APICs (and so uses their timers)
- * and which CPUs exist. No I/O APIC is described yet.
+ * Linux guest learns that it has local APICs (and so uses their timers),
+ * which CPUs exist, and how ISA interrupts reach the I/O APIC (its id is
+ * the number of CPUs).
  */
 #ifndef VMCTL_MPTABLE_H
 #define VMCTL_MPTABLE_H

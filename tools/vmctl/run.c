@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bzimage.h"
+#include "console.h"
 #include "cpuid.h"
 #include "flat.h"
 #include "mptable.h"
@@ -290,6 +291,14 @@ static int prepare_linux(struct machine *m, const struct run_opts *o)
 	return 0;
 }
 
+/* COM1's INTR line is ISA IRQ 4, I/O APIC pin 4 (see the MP table). */
+static void com1_irq(void *opaque, int level)
+{
+	struct machine *m = opaque;
+
+	ioapic_set_irq(&m->ioapic, UART_COM1_IRQ, level);
+}
+
 static int machine_create(struct machine *m, const struct run_opts *o)
 {
 	int ret;
@@ -333,7 +342,9 @@ static int machine_create(struct machine *m, const struct run_opts *o)
 			return -1;
 		}
 	}
-	uart_init(&m->com1, UART_COM1_BASE, stdout);
+	uart_init(&m->com1, UART_COM1_BASE, stdout, m->linux ? com1_irq : NULL, m);
+	if (m->linux)
+		ioapic_init(&m->ioapic, &m->vm, o->cpus);
 	return 0;
 }
 
@@ -390,6 +401,8 @@ int cmd_run(int argc, char **argv)
 		return VMCTL_ERROR;
 	}
 	mp->threads[0] = pthread_self();
+	if (mp->linux && console_start(mp))
+		vmctl_err("warning: no input thread: the guest's serial port gets no input");
 	for (i = 1; i < mp->ncpus; i++) {
 		if (pthread_create(&mp->threads[i], NULL, vcpu_thread, &mp->vcpus[i])) {
 			vmctl_err("cannot start the thread of vCPU %u", i);
