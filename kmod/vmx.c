@@ -593,6 +593,13 @@ static void vmx_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	if (lvmm_vmx_config.preemption_ticks)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, lvmm_vmx_config.preemption_ticks);
 	vmcs_write(GUEST_RSP, vcpu->regs[LVMM_RSP]);
+	/*
+	 * The core moved RIP past an intercepted instruction (an HLT right
+	 * after STI, say): the STI or MOV SS shadow the exit recorded is over.
+	 */
+	if (vcpu->rip != vmx->exit_rip)
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO, vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+			   ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
 	vmcs_write(GUEST_RIP, vcpu->rip);
 	vmcs_write(GUEST_RFLAGS, vcpu->rflags);
 	/* VMX leaves CR2 alone: it is the guest's while it runs. */
@@ -617,6 +624,7 @@ static void vmx_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	e.reason = vmcs_read(VM_EXIT_REASON);
 	vcpu->regs[LVMM_RSP] = vmcs_read(GUEST_RSP);
 	vcpu->rip = vmcs_read(GUEST_RIP);
+	vmx->exit_rip = vcpu->rip;
 	vcpu->rflags = vmcs_read(GUEST_RFLAGS);
 	if (e.reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
 		lvmm_vmx_decode_exit(&e, exit);

@@ -294,9 +294,13 @@ int vmx_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 
 bool vmx_interrupt_allowed(struct lvmm_vcpu *vcpu)
 {
-	return (vcpu->rflags & X86_EFLAGS_IF) &&
-	       !(vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
-		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) &&
+	u32 shadow = vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+		     (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+
+	/* Past the instruction that exited, its shadow is over (see vmx_vcpu_run). */
+	if (vcpu->rip != to_vmx(vcpu)->exit_rip)
+		shadow = 0;
+	return (vcpu->rflags & X86_EFLAGS_IF) && !shadow &&
 	       !(vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK);
 }
 

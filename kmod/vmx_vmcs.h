@@ -40,6 +40,7 @@ struct lvmm_vmx {
 	u64 host_cr3, host_cr4;
 	u64 cr0_shadow, cr4_shadow, cr2, cr8;
 	u64 cstar;			/* Intel CPUs never use it: kept only */
+	u64 exit_rip;			/* RIP at the last exit */
 };
 
 struct lvmm_vmx_caps {

@@ -11,7 +11,9 @@ say "init running"
 # lvmm.shell on the command line: an interactive shell on the console.
 if grep -qw lvmm.shell /proc/cmdline; then
 	export PS1='guest$ '
-	exec setsid cttyhack sh
+	setsid -c sh </dev/ttyS0 >/dev/ttyS0 2>&1
+	say "the shell ended"
+	poweroff -f
 fi
 say "cpus online $(grep -c '^processor' /proc/cpuinfo)"
 say "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
@@ -20,5 +22,5 @@ say "local timer interrupts $(grep LOC: /proc/interrupts | tr -s ' ' | cut -d' '
 say "sleep 2 begins"
 sleep 2
 say "sleep 2 ends"
-say "rebooting"
-reboot -f
+say "powering off"
+poweroff -f

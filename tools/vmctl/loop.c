@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "acpi.h"
 #include "machine.h"
 #include "vmctl.h"
 
@@ -45,6 +46,19 @@ static int i8042_io(struct machine *m, struct lvmm_run *run, uint8_t *data)
 	return 1;
 }
 
+/* ACPI's sleep control register: SLP_EN with \_S5's type is power-off. */
+static int acpi_io(struct machine *m, struct lvmm_run *run, uint8_t *data)
+{
+	if (run->io.port != ACPI_SLEEP_CONTROL && run->io.port != ACPI_SLEEP_STATUS)
+		return 0;
+	if (run->io.direction == LVMM_EXIT_IO_IN)
+		memset(data, 0, run->io.size * run->io.count);
+	else if (run->io.port == ACPI_SLEEP_CONTROL && (data[0] & ACPI_SLP_EN) &&
+		 ACPI_SLP_TYP(data[0]) == ACPI_S5_TYPE)
+		m->poweroff_requested = 1;
+	return 1;
+}
+
 /* Port I/O, string I/O included: each of @count items goes to the device. */
 static void handle_io(struct machine *m, struct lvmm_vcpu *vcpu)
 {
@@ -53,7 +67,7 @@ static void handle_io(struct machine *m, struct lvmm_vcpu *vcpu)
 	uint32_t i, n = run->io.count * run->io.size;
 	uint16_t port = run->io.port;
 
-	if (m->linux && i8042_io(m, run, data))
+	if (m->linux && (i8042_io(m, run, data) || acpi_io(m, run, data)))
 		return;
 	if (!uart_claims(&m->com1, port)) {
 		/* As on a PC: nothing answers, reads float high. */
@@ -119,6 +133,10 @@ static int handle_exit(struct machine *m, struct lvmm_vcpu *vcpu)
 	switch (run->exit_reason) {
 	case LVMM_EXIT_IO:
 		handle_io(m, vcpu);
+		if (m->poweroff_requested) {
+			fflush(stdout);
+			return VMCTL_OK;
+		}
 		if (!m->reset_requested)
 			return -1;
 		fflush(stdout);

@@ -30,6 +30,7 @@ struct machine {
 	struct uart com1;
 	struct ioapic ioapic;
 	int reset_requested;	/* the guest pulsed the reset line */
+	int poweroff_requested;	/* ... or entered ACPI S5 */
 	/* Unclaimed ports and addresses are reported once, not per access. */
 	uint8_t warned_ports[65536 / 8];
 	uint64_t warned_mmio;

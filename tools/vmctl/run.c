@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acpi.h"
 #include "bzimage.h"
 #include "console.h"
 #include "cpuid.h"
@@ -60,7 +61,8 @@ static void run_usage(FILE *f)
 	      "vmctl adds tsc_early_khz=<the TSC's frequency>, tsc=reliable and\n"
 	      "panic=-1 to a Linux command line that does not set them.\n"
 	      "\n"
-	      "Exit status: 0 the guest halted, 1 vmctl failed, 2 bad usage,\n"
+	      "Exit status: 0 the guest halted (flat) or powered off (Linux), or\n"
+	      "Ctrl-A x; 1 vmctl failed, 2 bad usage,\n"
 	      "3 the guest crashed (triple fault, failed entry, internal error,\n"
 	      "HLT with interrupts off), 4 the guest reset the machine (reboot,\n"
 	      "or a panic), 128+N stopped by signal N.\n", f);
@@ -287,6 +289,7 @@ static int prepare_linux(struct machine *m, const struct run_opts *o)
 	if (bzimage_load(&m->boot, m->mem))
 		return -1;
 	mptable_write(m->mem, o->cpus);
+	acpi_write_tables(m->mem, o->cpus);
 	m->linux = 1;
 	return 0;
 }

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The ACPI tables of acpi.h, laid out from ACPI_RSDP_ADDR upwards. */
+#include <assert.h>
+#include <string.h>
+
+#include "acpi.h"
+#include "ioapic.h"
+
+struct header {
+	char signature[4];
+	uint32_t length;
+	uint8_t revision, checksum;
+	char oem_id[6], oem_table_id[8];
+	uint32_t oem_revision;
+	char creator_id[4];
+	uint32_t creator_revision;
+} __attribute__((packed));
+
+struct rsdp {
+	char signature[8];
+	uint8_t checksum;
+	char oem_id[6];
+	uint8_t revision;
+	uint32_t rsdt;
+	uint32_t length;
+	uint64_t xsdt;
+	uint8_t extended_checksum, reserved[3];
+} __attribute__((packed));
+
+struct gas {			/* generic address structure */
+	uint8_t space_id, bit_width, bit_offset, access_width;
+	uint64_t address;
+} __attribute__((packed));
+
+struct fadt {
+	struct header h;
+	uint32_t facs, dsdt;
+	uint8_t model, preferred_profile;
+	uint16_t sci_interrupt;
+	uint32_t smi_command;
+	uint8_t acpi_enable, acpi_disable, s4_bios, pstate;
+	uint32_t blocks[8];	/* PM1a/b event, PM1a/b control, PM2, timer, GPE0/1 */
+	uint8_t lengths[8];
+	uint16_t c2_latency, c3_latency, flush_size, flush_stride;
+	uint8_t duty_offset, duty_width, day_alarm, month_alarm, century;
+	uint16_t boot_flags;
+	uint8_t reserved;
+	uint32_t flags;
+	struct gas reset_register;
+	uint8_t reset_value;
+	uint16_t arm_boot_flags;
+	uint8_t minor_revision;
+	uint64_t x_facs, x_dsdt;
+	struct gas x_blocks[8];
+	struct gas sleep_control, sleep_status;
+	uint64_t hypervisor_id;
+} __attribute__((packed));
+
+static_assert(sizeof(struct fadt) == 276, "FADT revision 6 is 276 bytes");
+
+struct madt {
+	struct header h;
+	uint32_t lapic_address, flags;
+} __attribute__((packed));
+
+struct madt_lapic {
+	uint8_t type, length, processor_id, apic_id;
+	uint32_t flags;
+} __attribute__((packed));
+
+struct madt_ioapic {
+	uint8_t type, length, ioapic_id, reserved;
+	uint32_t address, gsi_base;
+} __attribute__((packed));
+
+#define MADT_LAPIC	0
+#define MADT_IOAPIC	1
+#define LAPIC_ENABLED	1
+
+#define FADT_HW_REDUCED		(1U << 20)
+#define GAS_SYSTEM_IO		1
+
+/* Name (_S5, Package (4) { 5, 0, 0, 0 }) in AML. */
+static const uint8_t s5_aml[] = {
+	0x08, '_', 'S', '5', '_',		/* NameOp "_S5_" */
+	0x12, 0x07, 0x04,			/* PackageOp, PkgLength 7, 4 elements */
+	0x0a, ACPI_S5_TYPE, 0x00, 0x00, 0x00,	/* BytePrefix 5, Zero, Zero, Zero */
+};
+
+static uint8_t checksum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t sum = 0;
+
+	while (len--)
+		sum += *b++;
+	return -sum;
+}
+
+static void header(struct header *h, const char *sig, uint32_t length, uint8_t revision)
+{
+	memcpy(h->signature, sig, 4);
+	h->length = length;
+	h->revision = revision;
+	memcpy(h->oem_id, "LVMM  ", 6);
+	memcpy(h->oem_table_id, "VMCTL   ", 8);
+	h->oem_revision = 1;
+	memcpy(h->creator_id, "LVMM", 4);
+	h->creator_revision = 1;
+}
+
+/* The MADT: the same CPUs and I/O APIC as the MP table (Linux prefers it). */
+static void write_madt(uint8_t *at, unsigned int ncpus)
+{
+	struct madt *madt = (struct madt *)at;
+	uint8_t *p = (uint8_t *)(madt + 1);
+	unsigned int i;
+
+	for (i = 0; i < ncpus; i++, p += sizeof(struct madt_lapic))
+		*(struct madt_lapic *)p = (struct madt_lapic){
+			.type = MADT_LAPIC, .length = sizeof(struct madt_lapic),
+			.processor_id = i, .apic_id = i, .flags = LAPIC_ENABLED,
+		};
+	*(struct madt_ioapic *)p = (struct madt_ioapic){
+		.type = MADT_IOAPIC, .length = sizeof(struct madt_ioapic),
+		.ioapic_id = ncpus, .address = IOAPIC_BASE, .gsi_base = 0,
+	};
+	p += sizeof(struct madt_ioapic);
+	header(&madt->h, "APIC", p - at, 4);
+	madt->lapic_address = 0xfee00000;
+	madt->h.checksum = checksum(madt, madt->h.length);
+}
+
+void acpi_write_tables(uint8_t *mem, unsigned int ncpus)
+{
+	uint64_t rsdp_at = ACPI_RSDP_ADDR, xsdt_at = rsdp_at + 64;
+	uint64_t fadt_at = xsdt_at + 64, dsdt_at = fadt_at + 512, madt_at = dsdt_at + 512;
+	struct rsdp *rsdp = (struct rsdp *)(mem + rsdp_at);
+	struct header *xsdt = (struct header *)(mem + xsdt_at);
+	struct fadt *fadt = (struct fadt *)(mem + fadt_at);
+	struct header *dsdt = (struct header *)(mem + dsdt_at);
+	uint64_t *xsdt_entry = (uint64_t *)(xsdt + 1);
+
+	memset(mem + rsdp_at, 0, madt_at + 1024 - rsdp_at);
+	write_madt(mem + madt_at, ncpus);
+
+	header(dsdt, "DSDT", sizeof(*dsdt) + sizeof(s5_aml), 2);
+	memcpy(dsdt + 1, s5_aml, sizeof(s5_aml));
+	dsdt->checksum = checksum(dsdt, dsdt->length);
+
+	header(&fadt->h, "FACP", sizeof(*fadt), 6);
+	fadt->dsdt = dsdt_at;
+	fadt->x_dsdt = dsdt_at;
+	fadt->flags = FADT_HW_REDUCED;
+	fadt->sleep_control = (struct gas){
+		.space_id = GAS_SYSTEM_IO, .bit_width = 8, .address = ACPI_SLEEP_CONTROL,
+	};
+	fadt->sleep_status = (struct gas){
+		.space_id = GAS_SYSTEM_IO, .bit_width = 8, .address = ACPI_SLEEP_STATUS,
+	};
+	memcpy(&fadt->hypervisor_id, "LVMM\0\0\0\0", 8);
+	fadt->h.checksum = checksum(fadt, sizeof(*fadt));
+
+	header(xsdt, "XSDT", sizeof(*xsdt) + 16, 1);
+	xsdt_entry[0] = fadt_at;
+	xsdt_entry[1] = madt_at;
+	xsdt->checksum = checksum(xsdt, xsdt->length);
+
+	memcpy(rsdp->signature, "RSD PTR ", 8);
+	memcpy(rsdp->oem_id, "LVMM  ", 6);
+	rsdp->revision = 2;
+	rsdp->length = sizeof(*rsdp);
+	rsdp->xsdt = xsdt_at;
+	rsdp->checksum = checksum(rsdp, 20);
+	rsdp->extended_checksum = checksum(rsdp, sizeof(*rsdp));
+}
