@@ -229,6 +229,23 @@ expect "poststop: state stopped" '^poststop .*"status":"stopped"'
 grep -o '^[a-zA-Z]*' "$tmp/hooks.log" | tr '\n' ' ' >"$tmp/out"
 expect "hooks in spec order" '^createRuntime createContainer poststart poststop $'
 
+# Mount destinations resolve inside the rootfs: symlinks in the image
+# (absolute, or climbing with ..) cannot send a mount onto the host.
+mkdir -p "$tmp/host-target"
+ln -s "$tmp/host-target" "$B/rootfs/evil"
+ln -s ../../../../../../../.. "$B/rootfs/up"
+EXTRA_MOUNTS=', {"destination": "/evil/x", "type": "tmpfs", "source": "tmpfs"}, {"destination": "/up/ctr-escape", "type": "tmpfs", "source": "tmpfs"}'
+conf '"sh", "-c", "echo inside > /evil/x/f && cat /evil/x/f"'
+unset EXTRA_MOUNTS
+run symlinks
+# ctr refuses a destination whose path runs through a symlink to a missing
+# directory (runc would create it inside the rootfs): either is safe.
+expect "a mount through a symlink lands inside the rootfs, or is refused by name" '^inside$|mount destination /evil/x inside the rootfs'
+{ ls -A "$tmp/host-target"; ls -d /ctr-escape; grep -E "host-target|ctr-escape" /proc/mounts; } >"$tmp/out" 2>/dev/null
+[ -s "$tmp/out" ] && notok "nothing is created or mounted on the host through them" ||
+	ok "nothing is created or mounted on the host through them"
+rm -f "$B/rootfs/evil" "$B/rootfs/up"
+
 # A container can neither see nor signal host processes.
 sleep 300 &
 hostpid=$!
