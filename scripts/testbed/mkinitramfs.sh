@@ -80,9 +80,9 @@ done
 if [ -n "${LVMM_GUEST_KERNEL:-}" ]; then
 	install -D -m 644 "$LVMM_GUEST_KERNEL" "$root/guests/bzImage"
 	groot=$(mktemp -d)
-	mkdir -p "$groot"/{bin,dev,proc,sys}
+	mkdir -p "$groot"/{bin,dev,proc,sys,tmp}
 	cp /bin/busybox "$groot/bin/"
-	for a in sh mount echo cat grep sleep reboot poweroff tr cut setsid cttyhack; do ln -s busybox "$groot/bin/$a"; done
+	for a in sh mount echo cat grep sleep reboot poweroff tr cut setsid mkfifo; do ln -s busybox "$groot/bin/$a"; done
 	install -m 755 "$TESTBED_DIR/linux-guest-init.sh" "$groot/init"
 	(cd "$groot" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -1 >"$root/guests/initrd.cpio.gz"
