@@ -301,15 +301,9 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	}
 	snprintf(fifo, sizeof(fifo), "%s/creating", st.dir);
 	unlink(fifo);
-	if (o->pid_file) {
-		FILE *f = fopen(o->pid_file, "we");
-
-		if (!f || fprintf(f, "%d", (int)pid) < 0 || fclose(f)) {
-			ctr_err("writing --pid-file %s: %s", o->pid_file, strerror(errno));
-			ret = -errno;
-			goto fail;
-		}
-	}
+	ret = ctr_write_pid_file(o->pid_file, pid);
+	if (ret)
+		goto fail;
 	close(sync[0]);
 	close(fifo_fd);
 	*out = pid;

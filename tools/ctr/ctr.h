@@ -115,6 +115,7 @@ json_object *ctr_state_json(const struct ctr_state *st);
 unsigned long long ctr_proc_start_time(pid_t pid);
 bool ctr_alive(const struct ctr_state *st);
 int ctr_remove_state(const struct ctr_state *st);
+int ctr_write_pid_file(const char *path, pid_t pid);
 
 /* hooks.c: @state is the state JSON the hooks read on stdin */
 int ctr_run_hooks(const struct ctr_spec *s, const char *name, const struct ctr_state *st);

@@ -254,15 +254,9 @@ int ctr_exec(const char *id, const struct ctr_exec_opts *o)
 		if (ret)
 			goto out;
 	}
-	if (o->pid_file) {
-		FILE *f = fopen(o->pid_file, "we");
-
-		if (!f || fprintf(f, "%d", (int)pid) < 0 || fclose(f)) {
-			ret = -errno;
-			ctr_err("writing --pid-file %s: %s", o->pid_file, strerror(errno));
-			goto out;
-		}
-	}
+	ret = ctr_write_pid_file(o->pid_file, pid);
+	if (ret)
+		goto out;
 	close(sock[0]);
 	sock[0] = -1;
 	if (o->detach) {

@@ -188,3 +188,20 @@ int ctr_remove_state(const struct ctr_state *st)
 	unlink(path);
 	return rmdir(st->dir) ? -errno : 0;
 }
+
+/* --pid-file: nothing if @path is NULL; -errno after one error line. */
+int ctr_write_pid_file(const char *path, pid_t pid)
+{
+	FILE *f;
+
+	if (!path)
+		return 0;
+	f = fopen(path, "we");
+	if (!f || fprintf(f, "%d", (int)pid) < 0 || fclose(f)) {
+		int err = errno;
+
+		ctr_err("writing --pid-file %s: %s", path, strerror(err));
+		return -err;
+	}
+	return 0;
+}

@@ -5,6 +5,7 @@
 
 #include "acpi.h"
 #include "ioapic.h"
+#include "vmctl.h"
 
 struct header {
 	char signature[4];
@@ -87,16 +88,6 @@ static const uint8_t s5_aml[] = {
 	0x0a, ACPI_S5_TYPE, 0x00, 0x00, 0x00,	/* BytePrefix 5, Zero, Zero, Zero */
 };
 
-static uint8_t checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return -sum;
-}
-
 static void header(struct header *h, const char *sig, uint32_t length, uint8_t revision)
 {
 	memcpy(h->signature, sig, 4);
@@ -128,7 +119,7 @@ static void write_madt(uint8_t *at, unsigned int ncpus)
 	p += sizeof(struct madt_ioapic);
 	header(&madt->h, "APIC", p - at, 4);
 	madt->lapic_address = 0xfee00000;
-	madt->h.checksum = checksum(madt, madt->h.length);
+	madt->h.checksum = table_checksum(madt, madt->h.length);
 }
 
 void acpi_write_tables(uint8_t *mem, unsigned int ncpus)
@@ -146,7 +137,7 @@ void acpi_write_tables(uint8_t *mem, unsigned int ncpus)
 
 	header(dsdt, "DSDT", sizeof(*dsdt) + sizeof(s5_aml), 2);
 	memcpy(dsdt + 1, s5_aml, sizeof(s5_aml));
-	dsdt->checksum = checksum(dsdt, dsdt->length);
+	dsdt->checksum = table_checksum(dsdt, dsdt->length);
 
 	header(&fadt->h, "FACP", sizeof(*fadt), 6);
 	fadt->dsdt = dsdt_at;
@@ -159,18 +150,18 @@ void acpi_write_tables(uint8_t *mem, unsigned int ncpus)
 		.space_id = GAS_SYSTEM_IO, .bit_width = 8, .address = ACPI_SLEEP_STATUS,
 	};
 	memcpy(&fadt->hypervisor_id, "LVMM\0\0\0\0", 8);
-	fadt->h.checksum = checksum(fadt, sizeof(*fadt));
+	fadt->h.checksum = table_checksum(fadt, sizeof(*fadt));
 
 	header(xsdt, "XSDT", sizeof(*xsdt) + 16, 1);
 	xsdt_entry[0] = fadt_at;
 	xsdt_entry[1] = madt_at;
-	xsdt->checksum = checksum(xsdt, xsdt->length);
+	xsdt->checksum = table_checksum(xsdt, xsdt->length);
 
 	memcpy(rsdp->signature, "RSD PTR ", 8);
 	memcpy(rsdp->oem_id, "LVMM  ", 6);
 	rsdp->revision = 2;
 	rsdp->length = sizeof(*rsdp);
 	rsdp->xsdt = xsdt_at;
-	rsdp->checksum = checksum(rsdp, 20);
-	rsdp->extended_checksum = checksum(rsdp, sizeof(*rsdp));
+	rsdp->checksum = table_checksum(rsdp, 20);
+	rsdp->extended_checksum = table_checksum(rsdp, sizeof(*rsdp));
 }

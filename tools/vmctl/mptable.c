@@ -69,16 +69,6 @@ enum { MP_INT_VECTORED = 0, MP_INT_NMI = 1, MP_INT_EXTINT = 3 };
 #define CPU_ENABLED	1
 #define CPU_BSP		2
 
-static uint8_t checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return -sum;
-}
-
 int mptable_write(uint8_t *mem, unsigned int ncpus)
 {
 	struct mpf *mpf = (struct mpf *)(mem + MPTABLE_ADDR);
@@ -132,12 +122,12 @@ int mptable_write(uint8_t *mem, unsigned int ncpus)
 	memcpy(mpc->product, "VMCTL       ", 12);
 	mpc->count = count;
 	mpc->lapic = APIC_BASE;
-	mpc->checksum = checksum(mpc, mpc->length);
+	mpc->checksum = table_checksum(mpc, mpc->length);
 
 	memcpy(mpf->signature, "_MP_", 4);
 	mpf->physptr = MPTABLE_ADDR + sizeof(*mpf);
 	mpf->length = 1;
 	mpf->spec_rev = 4;
-	mpf->checksum = checksum(mpf, sizeof(*mpf));
+	mpf->checksum = table_checksum(mpf, sizeof(*mpf));
 	return 0;
 }

@@ -67,3 +67,13 @@ int parse_size(const char *s, uint64_t *out)
 	*out = v << shift;
 	return 0;
 }
+
+uint8_t table_checksum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t sum = 0;
+
+	while (len--)
+		sum += *b++;
+	return -sum;
+}

@@ -22,6 +22,8 @@ void vmctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "64K", "16M", "1G" or bytes; 0 on success, -1 on a malformed size. */
 int parse_size(const char *s, uint64_t *out);
+/* The byte that makes @p's bytes sum to 0 (MP and ACPI tables). */
+uint8_t table_checksum(const void *p, size_t len);
 /* Decimal or 0x-hex address; 0 on success. */
 int parse_u64(const char *s, uint64_t *out);
 
