@@ -167,6 +167,8 @@ struct lvmm_vcpu {
 	bool irq_pending;
 	u8 irq_vector;
 
+	u64 misc_enable;		/* IA32_MISC_ENABLE, read by Intel guests */
+
 	/* LVMM_CREATE_IRQCHIP: the local APIC, and where HLT sleeps. */
 	struct lvmm_lapic *lapic;
 	wait_queue_head_t wq;
@@ -185,7 +187,7 @@ int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id);
 void lvmm_vcpu_reset(struct lvmm_vcpu *vcpu);
 /* Make the vCPU look at its APIC soon: wake it, or pull it out of the guest. */
 void lvmm_vcpu_kick(struct lvmm_vcpu *vcpu);
-/* MSRs as the guest sees them: the local APIC's, then the backend's. */
+/* MSRs as the guest sees them: the core's, the local APIC's, then the backend's. */
 int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
 int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data);
 

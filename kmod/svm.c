@@ -30,6 +30,7 @@ struct lvmm_svm {
 	struct vmcb *vmcb;
 	u64 vmcb_pa;
 	u32 asid;
+	u64 exit_rip;			/* RIP at the last exit */
 };
 
 static DEFINE_PER_CPU(struct page *, svm_hsave);	/* MSR_VM_HSAVE_PA */
@@ -262,6 +263,13 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 
 	vmcb->save.rax = vcpu->regs[LVMM_RAX];
 	vmcb->save.rsp = vcpu->regs[LVMM_RSP];
+	/*
+	 * The core moved RIP past an intercepted instruction (an HLT right
+	 * after STI, say): the shadow the exit recorded is over, and an
+	 * interrupt may be taken at once, as after the real instruction.
+	 */
+	if (vcpu->rip != svm->exit_rip)
+		c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
 	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
@@ -281,6 +289,7 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	vcpu->regs[LVMM_RAX] = vmcb->save.rax;
 	vcpu->regs[LVMM_RSP] = vmcb->save.rsp;
 	vcpu->rip = vmcb->save.rip;
+	svm->exit_rip = vcpu->rip;
 	vcpu->rflags = vmcb->save.rflags;
 	svm_requeue_event(c);
 	lvmm_svm_decode_exit(c->exit_code | (u64)c->exit_code_hi << 32,
@@ -502,11 +511,12 @@ static int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 
 static bool svm_interrupt_allowed(struct lvmm_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+	struct lvmm_svm *svm = to_svm(vcpu);
+	struct vmcb_control_area *c = &svm->vmcb->control;
+	/* Past the instruction that exited, its shadow is over (see svm_vcpu_run). */
+	bool shadow = (c->int_state & SVM_INTERRUPT_SHADOW_MASK) && vcpu->rip == svm->exit_rip;
 
-	return (vcpu->rflags & X86_EFLAGS_IF) &&
-	       !(c->int_state & SVM_INTERRUPT_SHADOW_MASK) &&
-	       !(c->event_inj & SVM_EVTINJ_VALID);
+	return (vcpu->rflags & X86_EFLAGS_IF) && !shadow && !(c->event_inj & SVM_EVTINJ_VALID);
 }
 
 static void svm_inject_irq(struct lvmm_vcpu *vcpu, u8 vector)

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/fpu/api.h>
+#include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
 #include "lvmm.h"
@@ -69,17 +70,59 @@ void lvmm_vcpu_kick(struct lvmm_vcpu *vcpu)
 	}
 }
 
+/*
+ * Two MSRs that Linux reads without a #GP fixup on Intel CPUs (head_64.S's
+ * verify_cpu and early_init_intel): IA32_MISC_ENABLE, where only fast
+ * strings may be toggled, and the microcode revision, whose writes (the
+ * "clear, CPUID, read" dance) are ignored. Same values on both vendors.
+ */
+#define MISC_ENABLE_RESET	(MSR_IA32_MISC_ENABLE_FAST_STRING | \
+				 MSR_IA32_MISC_ENABLE_BTS_UNAVAIL | \
+				 MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
+#define UCODE_REVISION		(1ULL << 32)
+
+static int core_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
+{
+	switch (index) {
+	case MSR_IA32_MISC_ENABLE:
+		*data = vcpu->misc_enable;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		*data = UCODE_REVISION;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int core_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
+{
+	switch (index) {
+	case MSR_IA32_MISC_ENABLE:
+		if ((data ^ vcpu->misc_enable) & ~(u64)MSR_IA32_MISC_ENABLE_FAST_STRING)
+			return -EINVAL;
+		vcpu->misc_enable = data;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
 {
-	int ret = lvmm_lapic_get_msr(vcpu, index, data);
+	int ret = core_get_msr(vcpu, index, data);
 
+	if (ret == -ENOENT)
+		ret = lvmm_lapic_get_msr(vcpu, index, data);
 	return ret == -ENOENT ? lvmm_ops->get_msr(vcpu, index, data) : ret;
 }
 
 int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 {
-	int ret = lvmm_lapic_set_msr(vcpu, index, data);
+	int ret = core_set_msr(vcpu, index, data);
 
+	if (ret == -ENOENT)
+		ret = lvmm_lapic_set_msr(vcpu, index, data);
 	return ret == -ENOENT ? lvmm_ops->set_msr(vcpu, index, data) : ret;
 }
 
@@ -182,6 +225,7 @@ void lvmm_vcpu_reset(struct lvmm_vcpu *vcpu)
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	vcpu->pending = LVMM_PENDING_NONE;
 	vcpu->irq_pending = false;
+	vcpu->misc_enable = MISC_ENABLE_RESET;
 	/* Fresh hardware state may meet stale TLB entries (recycled ASID or EPT root). */
 	vcpu->last_cpu = -1;
 }

@@ -14,7 +14,8 @@ dir=$(stock_kernel_dir "$ver")
 
 exec 9>"$dir.lock"
 flock 9
-if [ ! -f "$dir/.done" ]; then
+# .done2: the extraction also holds the virtio and tun modules now.
+if [ ! -f "$dir/.done2" ]; then
 	echo "fetch-stock: downloading linux-image-$ver" >&2
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp"
@@ -22,12 +23,18 @@ if [ ! -f "$dir/.done" ]; then
 	(cd "$dir.tmp" && apt-get download -q -o APT::Sandbox::User=root \
 		"linux-image-$ver" >/dev/null)
 	mkdir -p "$dir"
-	# kvm-amd needs ccp (SEV), kvm needs irqbypass.
+	# kvm-amd needs ccp (SEV), kvm needs irqbypass. The virtio drivers
+	# (and what virtio_net needs) go into vmctl's Linux guest; tun lets
+	# the test VM give that guest a network.
 	m=./lib/modules/$ver/kernel
 	dpkg-deb --fsys-tarfile "$dir.tmp"/linux-image-"$ver"_*.deb |
-		tar -x -C "$dir" ./boot "$m/arch/x86/kvm" "$m/virt/lib" "$m/drivers/crypto/ccp"
+		tar -x -C "$dir" ./boot "$m/arch/x86/kvm" "$m/virt/lib" "$m/drivers/crypto/ccp" \
+			"$m/drivers/virtio" "$m/drivers/block/virtio_blk.ko" \
+			"$m/drivers/char/hw_random/virtio-rng.ko" "$m/drivers/char/virtio_console.ko" \
+			"$m/drivers/net/virtio_net.ko" "$m/drivers/net/net_failover.ko" \
+			"$m/net/core/failover.ko" "$m/drivers/net/tun.ko"
 	rm -rf "$dir.tmp"
-	touch "$dir/.done"
+	touch "$dir/.done2"
 fi
 
 kdir=/usr/src/linux-headers-$ver

@@ -27,11 +27,12 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts	# ptys for the tests
 
-mode=check timeout=120
+mode=check timeout=120 skip_tag=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	lvmm.mode=*) mode=${arg#*=} ;;
 	lvmm.timeout=*) timeout=${arg#*=} ;;
+	lvmm.skip_tag=*) skip_tag=${arg#*=} ;;
 	esac
 done
 
@@ -58,11 +59,17 @@ check() {
 	for d in /sys/kernel/debug/kunit/*; do
 		[ -f "$d/results" ] && run "kunit/${d##*/}" cat "$d/results"
 	done
-	# Selftests: one program per line, relative to /selftests.
-	# A second field raises that program's limit above lvmm.timeout.
-	[ -f /selftests/TESTS ] && while read -r t limit _; do
+	# Selftests: one program per line, relative to /selftests. A
+	# second field raises that program's limit above lvmm.timeout
+	# ("-": the default), a third tags it: a bed may skip a tag.
+	[ -f /selftests/TESTS ] && while read -r t limit tag _; do
 		case $t in '' | '#'*) continue ;; esac
-		[ -n "$limit" ] && [ "$limit" -gt "$timeout" ] || limit=$timeout
+		if [ -n "$skip_tag" ] && [ "$tag" = "$skip_tag" ]; then
+			echo "lvmm-test: $t not run in this bed ($tag)" >/dev/kmsg
+			continue
+		fi
+		case $limit in *[!0-9]* | '') limit=$timeout ;; esac
+		[ "$limit" -gt "$timeout" ] || limit=$timeout
 		(cd /selftests && run "$t" timeout -s KILL "$limit" "./$t")
 	done </selftests/TESTS
 	# Unloading last catches teardown bugs (leaks, lockdep, WARN_ON).

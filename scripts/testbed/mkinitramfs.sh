@@ -7,7 +7,8 @@
 #   /usr/bin/crun, /usr/bin/runc + libraries  <- the host's (reference runtimes)
 #   /usr/bin/vmctl (and /vmctl), /guests/*.bin <- tools/vmctl/
 #   /guests/bzImage                            <- $LVMM_GUEST_KERNEL (the VM's own kernel)
-#   /guests/initrd.cpio.gz                     <- busybox + linux-guest-init.sh, for it
+#   /guests/initrd.cpio.gz                     <- busybox + linux-guest-init.sh + the
+#                                                 virtio modules ($LVMM_GUEST_MODULES), for it
 #   /usr/bin/ctr                               <- tools/ctr/ctr
 #   /bench/* (executables), /bench.sh          <- tools/bench/
 #   /demo.sh                                   <- scripts/testbed/guest-demo.sh
@@ -83,6 +84,17 @@ if [ -n "${LVMM_GUEST_KERNEL:-}" ]; then
 	mkdir -p "$groot"/{bin,dev,proc,sys,tmp}
 	cp /bin/busybox "$groot/bin/"
 	for a in sh mount echo cat grep sleep reboot poweroff tr cut setsid mkfifo; do ln -s busybox "$groot/bin/$a"; done
+	for a in ls dd od head wc ip ping sync insmod; do ln -s busybox "$groot/bin/$a"; done
+	# The stock kernel's virtio drivers, in load order (the init loads them).
+	mkdir -p "$groot/lib/modules"
+	for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio block/virtio_blk \
+		char/hw_random/virtio-rng char/virtio_console ../net/core/failover \
+		net/net_failover net/virtio_net; do
+		f=${LVMM_GUEST_MODULES:-/nonexistent}/drivers/$m.ko
+		[ -f "$f" ] || continue
+		cp "$f" "$groot/lib/modules/"
+		echo "${m##*/}.ko" >>"$groot/lib/modules/order"
+	done
 	install -m 755 "$TESTBED_DIR/linux-guest-init.sh" "$groot/init"
 	(cd "$groot" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -1 >"$root/guests/initrd.cpio.gz"

@@ -34,7 +34,8 @@ declare -A path seen
 while read -r f; do
 	n=${f##*/} && n=${n%%.ko*} && path[${n//-/_}]=$f
 done < <(find "$modtree" -name '*.ko*')
-want=(kvm_amd kvm_intel) kvm=()
+# tun: vmctl's guest network (built into the test kernel).
+want=(kvm_amd kvm_intel tun) kvm=()
 while [ ${#want[@]} -gt 0 ]; do
 	m=${want[0]} && want=("${want[@]:1}")
 	[ -z "${seen[$m]:-}" ] && [ -n "${path[$m]:-}" ] || continue
@@ -46,5 +47,6 @@ done
 # KASAN test kernel is too slow to boot nested under emulation.
 guest=$image
 [ "$kind" = stock ] || { info=$(bash "$TESTBED_DIR/fetch-stock.sh") && guest=${info%%$'\n'*}; }
-LVMM_GUEST_KERNEL=$guest bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
+gver=${guest##*/vmlinuz-}
+LVMM_GUEST_KERNEL=$guest LVMM_GUEST_MODULES=${guest%/boot/*}/lib/modules/$gver/kernel bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
 echo "$image" >"$out/kernel"

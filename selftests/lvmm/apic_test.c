@@ -104,7 +104,9 @@ TEST_F(apic, periodic_timer)
 
 	arm(&self->t, 5, 0x40 | LVT_PERIODIC, 5 * 1000 * 1000, 0);
 	RUN_TIMED(v, ms);
-	EXPECT_EQ(5, io_data32(v));
+	/* A host that delays the vCPU may let one more period end before CLI. */
+	EXPECT_GE(io_data32(v), 5);
+	EXPECT_LE(io_data32(v), (uint32_t)(ms / 5) + 1);
 	EXPECT_GE(ms, 25.0);
 	TH_LOG("5 periods of 5 ms took %.1f ms", ms);
 }

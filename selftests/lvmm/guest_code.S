@@ -178,12 +178,18 @@ GUEST_SNIPPET(guest_apic16)
 	xor	%edx, %edx
 	wrmsr
 	out	%al, $0x51
-	sti
-2:	hlt
+	/*
+	 * Check with interrupts off, then STI; HLT: the STI shadow keeps an
+	 * interrupt from slipping in between the check and the HLT.
+	 */
+2:	cli
 	mov	0x500, %al
 	cmp	0x502, %al
-	jb	2b
-	cli
+	jae	3f
+	sti
+	hlt
+	jmp	2b
+3:
 	mov	$0x838, %ecx		/* stop the timer */
 	xor	%eax, %eax
 	xor	%edx, %edx

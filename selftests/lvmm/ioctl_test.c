@@ -167,6 +167,23 @@ TEST_F(bad, msrs)
 	EXPECT_ERRNO(EFAULT, ioctl(fd, LVMM_GET_MSRS, NULL));
 }
 
+/* The two MSRs Intel's Linux reads without a #GP fixup, on both vendors. */
+TEST_F(bad, misc_enable_and_ucode_rev)
+{
+	struct lvmm_vcpu *v = &self->t.vcpu;
+	uint64_t val;
+
+	ASSERT_EQ(0, lvmm_get_msr(v, 0x1a0, &val));
+	EXPECT_EQ((1ULL << 0) | (1ULL << 11) | (1ULL << 12), val);	/* fast strings, no BTS/PEBS */
+	EXPECT_EQ(0, lvmm_set_msr(v, 0x1a0, val & ~1ULL));		/* fast strings may go */
+	EXPECT_NE(0, lvmm_set_msr(v, 0x1a0, val | (1ULL << 34)));	/* XD disable may not */
+	ASSERT_EQ(0, lvmm_get_msr(v, 0x1a0, &val));
+	EXPECT_EQ((1ULL << 11) | (1ULL << 12), val);
+	EXPECT_EQ(0, lvmm_set_msr(v, 0x8b, 0));				/* ignored */
+	ASSERT_EQ(0, lvmm_get_msr(v, 0x8b, &val));
+	EXPECT_EQ(1ULL << 32, val);
+}
+
 TEST_F(bad, cpuid)
 {
 	struct {

@@ -39,6 +39,13 @@ fails "memory too large" 'needs between 64 MiB' --kernel "$KERNEL" --memory 8G
 fails "more CPUs than allowed" 'at most 8' --kernel "$KERNEL" --cpus 9
 fails "--initrd without --kernel" 'go with --kernel' --flat /guests/hello.bin --initrd "$tmp/text"
 fails "missing initrd named" 'nosuchinitrd' --kernel "$KERNEL" --initrd /nosuchinitrd
+fails "missing disk image named" 'nosuchdisk.*No such file' --kernel "$KERNEL" --disk /nosuchdisk
+fails "a disk image of partial sectors" 'whole 512-byte sectors.*truncate' --kernel "$KERNEL" --disk "$tmp/text"
+fails "--net without tap: or none" 'use tap:NAME or none' --kernel "$KERNEL" --net eth0
+fails "a tap name too long" '1 to 15 characters' --kernel "$KERNEL" --net tap:abcdefghijklmnopq
+fails "--console other than serial or virtio" 'use serial or virtio' --kernel "$KERNEL" --console vga
+fails "--name with a space" "use 1 to 32 letters" --kernel "$KERNEL" --name "a b"
+fails "more than five disks" 'at most 5 disks' --kernel "$KERNEL" --disk a --disk b --disk c --disk d --disk e --disk f
 
 # Known failure, not yet understood (Documentation/vmctl.rst): under the
 # VMX backend in Bochs the guest kernel triple-faults right after entry.
@@ -53,13 +60,24 @@ fi
 # (scripts/testbed/linux-guest-init.sh) reports through the kernel log,
 # sleeps 2 s and powers off. The host side notes when each line appears
 # (this VM's uptime, 10 ms resolution).
+# Two disks (the second read-only) with a marker the guest must read, and
+# a tap the guest must reach with ping.
 now() { cut -d' ' -f1 /proc/uptime | tr -d .; }	# centiseconds
+disk=$tmp/disk.img rodisk=$tmp/ro.img tap=lvmmt$$
+{ printf 'lvmm-disk-marker'; head -c 1048560 /dev/zero; } >"$disk"
+cp "$disk" "$rodisk"
+cp "$disk" "$tmp/pristine"
+modprobe tun 2>/dev/null
 t0=$(now)
 vmctl run --kernel "$KERNEL" --initrd /guests/initrd.cpio.gz --memory 256M --cpus 2 \
+	--disk "$disk" --disk "$rodisk,ro" --net "tap:$tap" --name linux-test \
 	--cmdline "console=ttyS0 lvmm.test=boot-protocol" >"$tmp/out" 2>&1 &
 vm=$!
-t_init= t_begin= t_end=
+t_init= t_begin= t_end= tap_up=
 while kill -0 $vm 2>/dev/null && [ $(($(now) - t0)) -lt 48000 ]; do
+	if [ -z "$tap_up" ] && [ -e "/sys/class/net/$tap" ]; then
+		ip addr add 10.0.2.1/24 dev "$tap" && ip link set "$tap" up && tap_up=1
+	fi
 	[ -n "$t_init" ] || ! grep -q 'lvmm-guest: init running' "$tmp/out" || t_init=$(now)
 	[ -n "$t_begin" ] || ! grep -q 'lvmm-guest: sleep 2 begins' "$tmp/out" || t_begin=$(now)
 	[ -n "$t_end" ] || ! grep -q 'lvmm-guest: sleep 2 ends' "$tmp/out" || t_end=$(now)
@@ -90,6 +108,26 @@ else
 	notok "the guest's sleep 2 takes 2 s of host time, within 20% (begin ${t_begin:-never}, end ${t_end:-never}, centiseconds)"
 fi
 expect "ACPI is found (hardware-reduced, with \\_S5)" 'ACPI: FACP 0x00000000000E0080'
+expect "the DSDT declares the virtio-mmio devices: 5 found" 'lvmm-guest: virtio devices 5([^0-9]|$)'
+expect "virtio-blk: the guest reads the host's marker from vda" 'lvmm-guest: vda reads lvmm-disk-marker'
+expect "virtio-blk: the guest's write and flush complete" 'lvmm-guest: vda write flushed'
+if dd if="$disk" bs=512 skip=8 count=1 2>/dev/null | grep -q '^written-by-guest$'; then
+	ok "virtio-blk: the guest's write is in the image on the host afterwards"
+else
+	notok "virtio-blk: the guest's write is in the image on the host afterwards"
+fi
+expect "virtio-blk: ,ro shows as a read-only disk" 'lvmm-guest: vdb read-only flag 1'
+expect "virtio-blk: a write to the read-only disk is refused" 'lvmm-guest: vdb write refused'
+if cmp -s "$tmp/pristine" "$rodisk"; then
+	ok "virtio-blk: the read-only image is unchanged"
+else
+	notok "virtio-blk: the read-only image is unchanged"
+fi
+expect "virtio-rng: the guest reads 64 bytes of entropy" 'lvmm-guest: rng virtio_rng.0 gave 64 bytes'
+expect "virtio-console: the guest's hvc0 output reaches stdout" 'lvmm-guest: hello through hvc0'
+expect "virtio-net: the guest pings the host through the tap" 'lvmm-guest: ping 10.0.2.1 answered'
+[ ! -e "/sys/class/net/$tap" ] && ok "the tap vmctl created is gone after it exits" ||
+	notok "the tap vmctl created is gone after it exits"
 [ $rc -eq 0 ] && ok "poweroff -f in the guest (ACPI S5) ends vmctl with status 0" ||
 	notok "poweroff -f in the guest (ACPI S5) ends vmctl with status 0 (got $rc)"
 [ -n "$t_init" ] && echo "# boot to init: $((t_init - t0))0 ms (lvmm, nested in this test VM)" >>"$tmp/tap"

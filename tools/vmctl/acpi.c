@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The ACPI tables of acpi.h, laid out from ACPI_RSDP_ADDR upwards. */
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "acpi.h"
 #include "ioapic.h"
+#include "virtio_mmio.h"
 #include "vmctl.h"
 
 struct header {
@@ -88,6 +90,72 @@ static const uint8_t s5_aml[] = {
 	0x0a, ACPI_S5_TYPE, 0x00, 0x00, 0x00,	/* BytePrefix 5, Zero, Zero, Zero */
 };
 
+/*
+ * One virtio-mmio device in AML, as iasl would compile
+ *   Device (VRnn) { Name (_HID, "LNRO0005") Name (_UID, nn)
+ *     Name (_CRS, ResourceTemplate () {
+ *       Memory32Fixed (ReadWrite, base, 0x1000)
+ *       Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) { pin } }) }
+ * Package lengths use the two-byte encoding whatever their size.
+ */
+#define AML_NAME	0x08
+#define AML_BYTE	0x0a
+#define AML_STRING	0x0d
+#define AML_BUFFER	0x11
+#define AML_EXT		0x5b
+#define AML_DEVICE	0x82
+
+static uint8_t *pkg_length(uint8_t *p, size_t len)
+{
+	len += 2;	/* the encoding counts itself */
+	p[0] = 0x40 | (len & 0xf);
+	p[1] = len >> 4;
+	return p + 2;
+}
+
+static uint8_t *put(uint8_t *p, const void *bytes, size_t len)
+{
+	memcpy(p, bytes, len);
+	return p + len;
+}
+
+static uint8_t *put32(uint8_t *p, uint32_t v)
+{
+	return put(p, &v, 4);
+}
+
+static size_t virtio_device_aml(uint8_t *at, unsigned int slot)
+{
+	uint8_t body[128], *p = body, *q = at;
+	uint8_t crs[32], *r = crs;
+	char name[5];
+
+	/* Memory32Fixed: read-write, base, length; Interrupt: consumer, edge, one pin. */
+	r = put(r, "\x86\x09\x00\x01", 4);
+	r = put32(r, VIRTIO_MMIO_BASE + slot * VIRTIO_MMIO_WINDOW);
+	r = put32(r, VIRTIO_MMIO_WINDOW);
+	r = put(r, "\x89\x06\x00\x03\x01", 5);
+	r = put32(r, VIRTIO_MMIO_FIRST_PIN + slot);
+	r = put(r, "\x79\x00", 2);	/* end tag, no checksum */
+
+	snprintf(name, sizeof(name), "VR%02u", slot % 100);
+	p = put(p, name, 4);
+	p = put(p, "\x08_HID\x0dLNRO0005", 15);	/* with the NUL */
+	p = put(p, "\x08_UID\x0a", 6);
+	*p++ = slot;
+	p = put(p, "\x08_CRS\x11", 6);
+	p = pkg_length(p, 2 + (r - crs));
+	*p++ = AML_BYTE;
+	*p++ = r - crs;
+	p = put(p, crs, r - crs);
+
+	*q++ = AML_EXT;
+	*q++ = AML_DEVICE;
+	q = pkg_length(q, p - body);
+	q = put(q, body, p - body);
+	return q - at;
+}
+
 static void header(struct header *h, const char *sig, uint32_t length, uint8_t revision)
 {
 	memcpy(h->signature, sig, 4);
@@ -122,21 +190,26 @@ static void write_madt(uint8_t *at, unsigned int ncpus)
 	madt->h.checksum = table_checksum(madt, madt->h.length);
 }
 
-void acpi_write_tables(uint8_t *mem, unsigned int ncpus)
+void acpi_write_tables(uint8_t *mem, unsigned int ncpus, unsigned int nr_virtio)
 {
 	uint64_t rsdp_at = ACPI_RSDP_ADDR, xsdt_at = rsdp_at + 64;
-	uint64_t fadt_at = xsdt_at + 64, dsdt_at = fadt_at + 512, madt_at = dsdt_at + 512;
+	uint64_t fadt_at = xsdt_at + 64, dsdt_at = fadt_at + 512, madt_at = dsdt_at + 2048;
 	struct rsdp *rsdp = (struct rsdp *)(mem + rsdp_at);
 	struct header *xsdt = (struct header *)(mem + xsdt_at);
 	struct fadt *fadt = (struct fadt *)(mem + fadt_at);
 	struct header *dsdt = (struct header *)(mem + dsdt_at);
 	uint64_t *xsdt_entry = (uint64_t *)(xsdt + 1);
+	unsigned int i;
+	uint8_t *aml;
 
 	memset(mem + rsdp_at, 0, madt_at + 1024 - rsdp_at);
 	write_madt(mem + madt_at, ncpus);
 
-	header(dsdt, "DSDT", sizeof(*dsdt) + sizeof(s5_aml), 2);
-	memcpy(dsdt + 1, s5_aml, sizeof(s5_aml));
+	aml = put((uint8_t *)(dsdt + 1), s5_aml, sizeof(s5_aml));
+	for (i = 0; i < nr_virtio; i++)
+		aml += virtio_device_aml(aml, i);
+	assert(aml - (uint8_t *)dsdt <= (long)(madt_at - dsdt_at));
+	header(dsdt, "DSDT", aml - (uint8_t *)dsdt, 2);
 	dsdt->checksum = table_checksum(dsdt, dsdt->length);
 
 	header(&fadt->h, "FACP", sizeof(*fadt), 6);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* stdin -> the guest's serial port, with the escape key. */
+/* stdin -> the guest's console (COM1 or virtio), with the escape key. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -9,6 +9,7 @@
 
 #include "console.h"
 #include "machine.h"
+#include "virtio_devices.h"
 #include "vmctl.h"
 
 static struct termios saved;
@@ -51,7 +52,10 @@ static void *input_thread(void *arg)
 			out[len++] = buf[i];
 		}
 		pthread_mutex_lock(&m->lock);
-		uart_receive(&m->com1, out, len);
+		if (m->virtio_console)
+			virtio_console_receive(m->virtio_console, out, len);
+		else
+			uart_receive(&m->com1, out, len);
 		pthread_mutex_unlock(&m->lock);
 	}
 }

@@ -97,7 +97,23 @@ static void handle_io(struct machine *m, struct lvmm_vcpu *vcpu)
 static void handle_mmio(struct machine *m, struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_run *run = vcpu->run;
+	int slot = virtio_mmio_slot(run->mmio.phys_addr);
 	uint32_t v = 0;
+
+	if (slot >= 0 && (unsigned int)slot < m->nr_virtio) {
+		struct virtio_dev *d = m->virtio[slot];
+		uint64_t offset = run->mmio.phys_addr - d->base;
+
+		if (run->mmio.is_write) {
+			memcpy(&v, run->mmio.data, run->mmio.len < 4 ? run->mmio.len : 4);
+			virtio_mmio_write(d, offset, v, run->mmio.len);
+		} else {
+			v = virtio_mmio_read(d, offset, run->mmio.len);
+			memset(run->mmio.data, 0, sizeof(run->mmio.data));
+			memcpy(run->mmio.data, &v, 4);
+		}
+		return;
+	}
 
 	if (m->linux && ioapic_claims(run->mmio.phys_addr)) {
 		/* 32-bit registers; other widths use the low bytes. */

@@ -11,6 +11,7 @@
 #include "ioapic.h"
 #include "lvmm.h"
 #include "uart.h"
+#include "virtio_mmio.h"
 
 #define VMCTL_MAX_CPUS	8
 
@@ -29,6 +30,9 @@ struct machine {
 	pthread_mutex_t lock;
 	struct uart com1;
 	struct ioapic ioapic;
+	struct virtio_dev *virtio[VIRTIO_MAX_DEVICES];	/* slot i: window i, pin 16 + i */
+	unsigned int nr_virtio;
+	struct virtio_dev *virtio_console;	/* stdin goes here, not to COM1 */
 	int reset_requested;	/* the guest pulsed the reset line */
 	int poweroff_requested;	/* ... or entered ACPI S5 */
 	/* Unclaimed ports and addresses are reported once, not per access. */

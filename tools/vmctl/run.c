@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/virtio_ids.h>
 
 #include "acpi.h"
 #include "bzimage.h"
@@ -21,6 +22,7 @@
 #include "lvmm.h"
 #include "machine.h"
 #include "uart.h"
+#include "virtio_devices.h"
 #include "vmctl.h"
 
 #define DEFAULT_MEMORY		(1ULL << 20)
@@ -30,18 +32,28 @@
 #define REAL_MODE_LIMIT		(1ULL << 20)	/* what CS:IP can reach */
 #define MAX_MEMORY		(1ULL << 40)
 
+/* Slots for disks: the others go to the net card, the rng and the console. */
+#define MAX_DISKS	(VIRTIO_MAX_DEVICES - 3)
+#define MAX_NAME	32
+
 struct run_opts {
-	const char *flat, *kernel, *initrd, *cmdline;
+	const char *flat, *kernel, *initrd, *cmdline, *name;
 	uint64_t memory, load_addr;
 	unsigned long cpus;
 	int memory_given;
+	const char *disks[MAX_DISKS];
+	int disk_ro[MAX_DISKS];
+	unsigned int nr_disks;
+	const char *tap;		/* --net tap:NAME; NULL for none */
+	int virtio_console;		/* --console virtio */
 };
 
 static void run_usage(FILE *f)
 {
 	fputs("usage: vmctl run --flat FILE [--memory SIZE] [--load-addr ADDR]\n"
 	      "       vmctl run --kernel BZIMAGE [--initrd FILE] [--cmdline STR]\n"
-	      "                 [--memory SIZE] [--cpus N]\n"
+	      "                 [--memory SIZE] [--cpus N] [--disk FILE[,ro]]...\n"
+	      "                 [--net tap:NAME|none] [--console serial|virtio] [--name NAME]\n"
 	      "\n"
 	      "Run FILE, raw 16-bit real-mode code, on one vCPU until it halts; or\n"
 	      "boot a 64-bit Linux bzImage through the 64-bit boot protocol.\n"
@@ -51,15 +63,26 @@ static void run_usage(FILE *f)
 	      "  --kernel BZIMAGE   an x86-64 Linux kernel (boot protocol 2.12+)\n"
 	      "  --initrd FILE      its initial ramdisk, placed at the top of RAM\n"
 	      "  --cmdline STR      its command line (e.g. \"console=ttyS0\")\n"
-	      "  --cpus N           vCPUs (only 1 until the in-kernel local APIC lands)\n"
+	      "  --cpus N           vCPUs, 1 to 8 (default 1)\n"
 	      "  --memory SIZE      guest RAM from address 0, in bytes or with a\n"
 	      "                     K/M/G suffix, page aligned (default 1M; for\n"
 	      "                     --kernel 512M, between 64M and 3G)\n"
+	      "  --disk FILE[,ro]   a raw disk image as virtio-blk (vda, vdb, ... in\n"
+	      "                     order; up to 5); ,ro attaches it read-only\n"
+	      "  --net tap:NAME     a virtio-net card on tap device NAME (created if\n"
+	      "                     missing, removed at exit); none (default): no card\n"
+	      "  --console DEV      where stdin goes: serial (COM1, default) or virtio\n"
+	      "                     (hvc0); the guest's output on either reaches stdout\n"
+	      "  --name NAME        the VM's name (1-32 of A-Z a-z 0-9 . _ -), shown\n"
+	      "                     in messages and as the vCPU threads' names\n"
 	      "  --load-addr ADDR   where FILE goes and execution starts, below\n"
 	      "                     1 MiB (default 0x1000); CS = ADDR >> 4\n"
 	      "\n"
 	      "vmctl adds tsc_early_khz=<the TSC's frequency>, tsc=reliable and\n"
-	      "panic=-1 to a Linux command line that does not set them.\n"
+	      "panic=-1 to a Linux command line that does not set them. A Linux\n"
+	      "guest always has a virtio-rng and a virtio-console; the virtio\n"
+	      "devices are virtio-mmio, declared in the ACPI DSDT (the guest needs\n"
+	      "the virtio_mmio driver). Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
 	      "\n"
 	      "Exit status: 0 the guest halted (flat) or powered off (Linux), or\n"
 	      "Ctrl-A x; 1 vmctl failed, 2 bad usage,\n"
@@ -91,6 +114,41 @@ static int check_linux_opts(struct run_opts *o)
 	return 0;
 }
 
+static int parse_disk(struct run_opts *o, char *arg)
+{
+	char *comma = strrchr(arg, ',');
+
+	if (o->nr_disks == MAX_DISKS) {
+		vmctl_err("--disk %s: at most %d disks", arg, MAX_DISKS);
+		return -1;
+	}
+	o->disk_ro[o->nr_disks] = 0;
+	if (comma && !strcmp(comma, ",ro")) {
+		*comma = 0;
+		o->disk_ro[o->nr_disks] = 1;
+	} else if (comma && !strcmp(comma, ",rw")) {
+		*comma = 0;
+	}
+	if (!*arg) {
+		vmctl_err("--disk: give an image file (example: --disk root.img,ro)");
+		return -1;
+	}
+	o->disks[o->nr_disks++] = arg;
+	return 0;
+}
+
+static int parse_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len > MAX_NAME || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					     "abcdefghijklmnopqrstuvwxyz0123456789._-") != len) {
+		vmctl_err("--name '%s': use 1 to %d letters, digits, '.', '_' or '-'", name, MAX_NAME);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
@@ -101,6 +159,10 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "cpus", required_argument, NULL, 'n' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "net", required_argument, NULL, 'N' },
+		{ "console", required_argument, NULL, 'C' },
+		{ "name", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -122,6 +184,32 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'c':
 			o->cmdline = optarg;
+			break;
+		case 'd':
+			if (parse_disk(o, optarg))
+				return -1;
+			break;
+		case 'N':
+			if (!strcmp(optarg, "none")) {
+				o->tap = NULL;
+			} else if (!strncmp(optarg, "tap:", 4)) {
+				o->tap = optarg + 4;
+			} else {
+				vmctl_err("--net '%s': use tap:NAME or none", optarg);
+				return -1;
+			}
+			break;
+		case 'C':
+			if (strcmp(optarg, "serial") && strcmp(optarg, "virtio")) {
+				vmctl_err("--console '%s': use serial or virtio", optarg);
+				return -1;
+			}
+			o->virtio_console = !strcmp(optarg, "virtio");
+			break;
+		case 'a':
+			if (parse_name(optarg))
+				return -1;
+			o->name = optarg;
 			break;
 		case 'n': {
 			char *end;
@@ -167,8 +255,9 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	}
 	if (o->kernel)
 		return check_linux_opts(o);
-	if (o->initrd || o->cmdline || o->cpus != 1) {
-		vmctl_err("run: --initrd, --cmdline and --cpus go with --kernel, not --flat");
+	if (o->initrd || o->cmdline || o->cpus != 1 || o->nr_disks || o->tap || o->virtio_console) {
+		vmctl_err("run: --initrd, --cmdline, --cpus, --disk, --net and --console go with "
+			  "--kernel, not --flat");
 		return -1;
 	}
 	if (o->memory < 4096 || o->memory % 4096 || o->memory > MAX_MEMORY) {
@@ -246,6 +335,42 @@ static int open_vm(struct machine *m)
 	return 0;
 }
 
+/* A virtio device's interrupt: an edge on its I/O APIC pin. */
+static void virtio_pulse(void *opaque, unsigned int pin)
+{
+	struct machine *m = opaque;
+
+	ioapic_set_irq(&m->ioapic, pin, 1);
+	ioapic_set_irq(&m->ioapic, pin, 0);
+}
+
+static int add_virtio(struct machine *m, struct virtio_dev *d)
+{
+	if (!d)
+		return -1;
+	virtio_mmio_init(d, m->nr_virtio, (struct guest_mem){ m->mem, m->mem_size },
+			 virtio_pulse, m);
+	m->virtio[m->nr_virtio++] = d;
+	return 0;
+}
+
+/* Disks first, so that they are vda, vdb, ... in --disk order. */
+static int create_virtio_devices(struct machine *m, const struct run_opts *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nr_disks; i++)
+		if (add_virtio(m, virtio_blk_create(o->disks[i], o->disk_ro[i], i)))
+			return -1;
+	if (o->tap && add_virtio(m, virtio_net_create(o->tap, &m->lock)))
+		return -1;
+	if (add_virtio(m, virtio_rng_create()) || add_virtio(m, virtio_console_create(stdout)))
+		return -1;
+	if (o->virtio_console)
+		m->virtio_console = m->virtio[m->nr_virtio - 1];
+	return 0;
+}
+
 /*
  * A Linux guest gets the in-kernel local APIC, and learns the TSC's
  * frequency from its command line (tsc_early_khz=): with no PIT or HPET
@@ -286,10 +411,10 @@ static int prepare_linux(struct machine *m, const struct run_opts *o)
 		.kernel = o->kernel, .initrd = o->initrd, .cmdline = m->cmdline,
 		.mem_size = o->memory,
 	};
-	if (bzimage_load(&m->boot, m->mem))
+	if (bzimage_load(&m->boot, m->mem) || create_virtio_devices(m, o))
 		return -1;
 	mptable_write(m->mem, o->cpus);
-	acpi_write_tables(m->mem, o->cpus);
+	acpi_write_tables(m->mem, o->cpus, m->nr_virtio);
 	m->linux = 1;
 	return 0;
 }
@@ -356,6 +481,9 @@ static void machine_destroy(struct machine *m)
 	unsigned int i;
 
 	fflush(stdout);
+	/* Device threads touch guest RAM: they go first. */
+	for (i = 0; i < m->nr_virtio; i++)
+		virtio_dev_destroy(m->virtio[i]);
 	for (i = 0; i < m->ncpus; i++)
 		if (m->vcpus[i].fd >= 0)
 			lvmm_vcpu_destroy(&m->vcpus[i]);
@@ -374,6 +502,18 @@ static void on_stop_signal(int sig)
 static void on_wakeup_signal(int sig)
 {
 	(void)sig;	/* only there to make LVMM_RUN return EINTR */
+}
+
+/* "NAME/N" for vCPU N, cut to the kernel's 15 characters. */
+static void name_threads(struct machine *m, const char *name)
+{
+	char comm[16];
+	unsigned int i;
+
+	for (i = 0; i < m->ncpus; i++) {
+		snprintf(comm, sizeof(comm), "%.*s/%u", (int)(sizeof(comm) - 4), name, i);
+		pthread_setname_np(m->threads[i], comm);
+	}
 }
 
 static struct machine the_machine;
@@ -404,8 +544,13 @@ int cmd_run(int argc, char **argv)
 		return VMCTL_ERROR;
 	}
 	mp->threads[0] = pthread_self();
+	for (i = 0; i < mp->nr_virtio; i++)
+		if (mp->virtio[i]->device_id == VIRTIO_ID_NET && virtio_net_start(mp->virtio[i])) {
+			machine_destroy(mp);
+			return VMCTL_ERROR;
+		}
 	if (mp->linux && console_start(mp))
-		vmctl_err("warning: no input thread: the guest's serial port gets no input");
+		vmctl_err("warning: no input thread: the guest's console gets no input");
 	for (i = 1; i < mp->ncpus; i++) {
 		if (pthread_create(&mp->threads[i], NULL, vcpu_thread, &mp->vcpus[i])) {
 			vmctl_err("cannot start the thread of vCPU %u", i);
@@ -413,6 +558,8 @@ int cmd_run(int argc, char **argv)
 			return VMCTL_ERROR;
 		}
 	}
+	if (opts.name)
+		name_threads(mp, opts.name);
 	status = vcpu_loop(mp, &mp->vcpus[0]);
 	for (i = 1; i < mp->ncpus; i++)
 		pthread_join(mp->threads[i], NULL);
