@@ -251,8 +251,11 @@ static int handle_mmio(struct lvmm_vcpu *vcpu, const struct lvmm_exit *x)
 		return internal_error(vcpu, LVMM_INTERNAL_ERROR_EMULATION, 3, x->npf.gpa, b0, b1);
 	}
 
-	if (lvmm_lapic_in_xapic_page(vcpu, x->npf.gpa))
+	if (lvmm_lapic_in_xapic_page(vcpu, x->npf.gpa)) {
+		lvmm_stat_inc(vcpu, LVMM_STAT_APIC_MMIO);
 		return lapic_mmio(vcpu, x->npf.gpa, &insn);
+	}
+	lvmm_stat_inc(vcpu, LVMM_STAT_MMIO);
 
 	run->exit_reason = LVMM_EXIT_MMIO;
 	run->mmio.phys_addr = x->npf.gpa;
@@ -279,8 +282,10 @@ static int handle_npf(struct lvmm_vcpu *vcpu, const struct lvmm_exit *x)
 {
 	int ret = lvmm_fault_in(vcpu, x->npf.gpa, x->npf.write);
 
-	if (ret)
+	if (ret) {
+		lvmm_stat_inc(vcpu, LVMM_STAT_PAGE_FAULT);
 		return ret;
+	}
 	/* An interrupt frame pushed to MMIO: no instruction to emulate. */
 	if (x->in_delivery)
 		return internal_error(vcpu, LVMM_INTERNAL_ERROR_DELIVERY, 2, x->code,
@@ -345,9 +350,31 @@ static int handle_hypercall(struct lvmm_vcpu *vcpu, const struct lvmm_exit *x)
 	return 0;
 }
 
+/* What each kind of exit counts as (NPF is sorted out in handle_npf()). */
+static const u8 exit_stat[] = {
+	[LVMM_X_NONE] = LVMM_STAT_HOST_INTR,
+	[LVMM_X_IO] = LVMM_STAT_IO,
+	[LVMM_X_NOP] = LVMM_STAT_OTHER,
+	[LVMM_X_HLT] = LVMM_STAT_HLT,
+	[LVMM_X_CPUID] = LVMM_STAT_CPUID,
+	[LVMM_X_RDMSR] = LVMM_STAT_MSR,
+	[LVMM_X_WRMSR] = LVMM_STAT_MSR,
+	[LVMM_X_HYPERCALL] = LVMM_STAT_OTHER,
+	[LVMM_X_SHUTDOWN] = LVMM_STAT_OTHER,
+	[LVMM_X_FAIL_ENTRY] = LVMM_STAT_OTHER,
+	[LVMM_X_IRQ_WINDOW] = LVMM_STAT_IRQ_WINDOW,
+	[LVMM_X_EXCEPTION] = LVMM_STAT_OTHER,
+	[LVMM_X_UD] = LVMM_STAT_OTHER,
+	[LVMM_X_BACKEND] = LVMM_STAT_OTHER,
+	[LVMM_X_UNHANDLED] = LVMM_STAT_OTHER,
+};
+
 int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *x)
 {
 	struct lvmm_run *run = vcpu->run;
+
+	if (x->entered && x->kind != LVMM_X_NPF && x->kind < ARRAY_SIZE(exit_stat))
+		lvmm_stat_inc(vcpu, exit_stat[x->kind]);
 
 	switch (x->kind) {
 	case LVMM_X_NONE:

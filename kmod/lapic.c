@@ -662,7 +662,9 @@ int lvmm_lapic_halt(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
 
-
+	if (lvmm_lapic_pending_vector(vcpu) >= 0 || service_due(a))
+		return 1;
+	lvmm_stat_inc(vcpu, LVMM_STAT_HALT_SLEEPS);
 	wait_event_interruptible(vcpu->wq, lvmm_lapic_pending_vector(vcpu) >= 0 ||
 				 service_due(a));
 	return 1;

@@ -51,6 +51,7 @@ struct lvmm_exit {
 	u64 next_rip;		/* 0 when the hardware did not say... */
 	u8 insn_len;		/* ...then RIP advances by this */
 	bool in_delivery;	/* the exit interrupted an event's delivery */
+	bool entered;		/* the guest ran (not a re-check before entry) */
 	union {
 		struct {
 			u16 port;
@@ -169,6 +170,9 @@ struct lvmm_vcpu {
 
 	u64 misc_enable;		/* IA32_MISC_ENABLE, read by Intel guests */
 
+	/* LVMM_GET_VCPU_STATS; written by the vCPU's thread only. */
+	u64 stats[LVMM_STAT_NR];
+
 	/* LVMM_CREATE_IRQCHIP: the local APIC, and where HLT sleeps. */
 	struct lvmm_lapic *lapic;
 	wait_queue_head_t wq;
@@ -183,6 +187,11 @@ void lvmm_vm_put(struct lvmm_vm *vm);
 void lvmm_vm_kick_all(struct lvmm_vm *vm);
 
 /* vcpu.c */
+static inline void lvmm_stat_inc(struct lvmm_vcpu *vcpu, enum lvmm_stat stat)
+{
+	WRITE_ONCE(vcpu->stats[stat], vcpu->stats[stat] + 1);
+}
+
 int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id);
 void lvmm_vcpu_reset(struct lvmm_vcpu *vcpu);
 /* Make the vCPU look at its APIC soon: wake it, or pull it out of the guest. */

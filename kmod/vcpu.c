@@ -41,12 +41,15 @@ static void lvmm_enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
 		local_irq_enable();
 		exit->kind = LVMM_X_NONE;
+		exit->entered = false;
 		return;
 	}
 	gen = READ_ONCE(vcpu->vm->tlb_gen);
 	flush = cpu != vcpu->last_cpu || gen != vcpu->tlb_gen;
 
 	lvmm_ops->vcpu_run(vcpu, flush, exit);
+	exit->entered = true;
+	lvmm_stat_inc(vcpu, LVMM_STAT_EXITS);
 
 	vcpu->last_cpu = cpu;
 	vcpu->tlb_gen = gen;
@@ -143,6 +146,7 @@ static bool lvmm_inject_apic(struct lvmm_vcpu *vcpu)
 	}
 	lvmm_lapic_accept(vcpu, v);
 	lvmm_ops->inject_irq(vcpu, v);
+	lvmm_stat_inc(vcpu, LVMM_STAT_IRQ_INJECTED);
 	return true;
 }
 
@@ -156,6 +160,7 @@ static bool lvmm_prepare_interrupts(struct lvmm_vcpu *vcpu)
 	if (vcpu->irq_pending) {
 		if (lvmm_ops->interrupt_allowed(vcpu)) {
 			lvmm_ops->inject_irq(vcpu, vcpu->irq_vector);
+			lvmm_stat_inc(vcpu, LVMM_STAT_IRQ_INJECTED);
 			vcpu->irq_pending = false;
 		} else {
 			lvmm_ops->set_irq_window(vcpu, true);
@@ -210,6 +215,7 @@ static int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 	}
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 
+	lvmm_stat_inc(vcpu, LVMM_STAT_USER_EXITS);
 	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
 	run->ready_for_interrupt_injection = !vcpu->irq_pending &&
 					     lvmm_ops->interrupt_allowed(vcpu);
@@ -228,6 +234,16 @@ void lvmm_vcpu_reset(struct lvmm_vcpu *vcpu)
 	vcpu->misc_enable = MISC_ENABLE_RESET;
 	/* Fresh hardware state may meet stale TLB entries (recycled ASID or EPT root). */
 	vcpu->last_cpu = -1;
+}
+
+static int lvmm_get_vcpu_stats(struct lvmm_vcpu *vcpu, void __user *argp)
+{
+	struct lvmm_vcpu_stats st = { .count = LVMM_STAT_NR };
+	int i;
+
+	for (i = 0; i < LVMM_STAT_NR; i++)
+		st.value[i] = READ_ONCE(vcpu->stats[i]);
+	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
 static int lvmm_get_regs(struct lvmm_vcpu *vcpu, void __user *argp)
@@ -372,6 +388,9 @@ static long lvmm_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long a
 
 	if (vcpu->vm->mm != current->mm)
 		return -EIO;
+	/* Without the mutex: readable while another thread is in RUN. */
+	if (cmd == LVMM_GET_VCPU_STATS)
+		return lvmm_get_vcpu_stats(vcpu, argp);
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
 	if (lvmm_ops->vcpu_load)

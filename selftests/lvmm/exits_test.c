@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Every exit of ABI v0: port and string I/O, MMIO, HLT, CPUID, hypercall,
  * triple fault, and interrupt injection with an interrupt window. */
+#include <errno.h>
+#include <sys/ioctl.h>
+
 #include "kselftest_harness.h"
 #include "test_util.h"
 
@@ -33,6 +36,43 @@ TEST_F(vm, port_io_in)
 	RUN_EXPECT_IO(v, LVMM_EXIT_IO_OUT, 0x23, 4);
 	EXPECT_EQ(d, io_data32(v));
 	RUN_EXPECT(v, LVMM_EXIT_HLT);
+}
+
+/* LVMM_GET_VCPU_STATS counts each exit once, under its kind. */
+TEST_F(vm, stats_count_exits)
+{
+	static const unsigned int kinds[] = {
+		LVMM_STAT_HOST_INTR, LVMM_STAT_IO, LVMM_STAT_MMIO, LVMM_STAT_APIC_MMIO,
+		LVMM_STAT_PAGE_FAULT, LVMM_STAT_MSR, LVMM_STAT_CPUID, LVMM_STAT_HLT,
+		LVMM_STAT_IRQ_WINDOW, LVMM_STAT_OTHER,
+	};
+	struct lvmm_vcpu *v = &self->t.vcpu;
+	struct lvmm_vcpu_stats st;
+	uint64_t total = 0;
+	unsigned int i;
+
+	ASSERT_EQ(1, lvmm_check_extension(&self->t.vm, LVMM_CAP_VCPU_STATS));
+	ASSERT_EQ(0, lvmm_get_vcpu_stats(v, &st));
+	EXPECT_EQ(LVMM_STAT_NR, st.count);
+	EXPECT_EQ(0, st.value[LVMM_STAT_EXITS]);
+	LOAD_SNIPPET(&self->t, guest_in16);	/* IN, OUT, IN, OUT, HLT */
+	RUN_EXPECT_IO(v, LVMM_EXIT_IO_IN, 0x20, 1);
+	RUN_EXPECT_IO(v, LVMM_EXIT_IO_OUT, 0x21, 1);
+	RUN_EXPECT_IO(v, LVMM_EXIT_IO_IN, 0x22, 4);
+	RUN_EXPECT_IO(v, LVMM_EXIT_IO_OUT, 0x23, 4);
+	RUN_EXPECT(v, LVMM_EXIT_HLT);
+	ASSERT_EQ(0, lvmm_get_vcpu_stats(v, &st));
+	EXPECT_EQ(4, st.value[LVMM_STAT_IO]);
+	EXPECT_EQ(1, st.value[LVMM_STAT_HLT]);
+	EXPECT_EQ(5, st.value[LVMM_STAT_USER_EXITS]);
+	EXPECT_GE(st.value[LVMM_STAT_PAGE_FAULT], 1);	/* the code page, at least */
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		total += st.value[kinds[i]];
+	EXPECT_EQ(st.value[LVMM_STAT_EXITS], total);
+	for (i = LVMM_STAT_NR; i < LVMM_STAT_MAX; i++)
+		EXPECT_EQ(0, st.value[i]);
+	EXPECT_EQ(-1, ioctl(v->fd, LVMM_GET_VCPU_STATS, NULL));
+	EXPECT_EQ(EFAULT, errno);
 }
 
 TEST_F(vm, string_io)

@@ -275,3 +275,32 @@ const char *lvmm_exit_name(uint32_t reason)
 		return names[reason];
 	return "invalid";
 }
+
+int lvmm_get_vcpu_stats(struct lvmm_vcpu *vcpu, struct lvmm_vcpu_stats *stats)
+{
+	return vcpu_ioctl(vcpu, LVMM_GET_VCPU_STATS, stats);
+}
+
+const char *lvmm_stat_name(unsigned int stat)
+{
+	static const char *const names[] = {
+		[LVMM_STAT_EXITS] = "exits",
+		[LVMM_STAT_HOST_INTR] = "host_intr",
+		[LVMM_STAT_IO] = "io",
+		[LVMM_STAT_MMIO] = "mmio",
+		[LVMM_STAT_APIC_MMIO] = "apic_mmio",
+		[LVMM_STAT_PAGE_FAULT] = "page_fault",
+		[LVMM_STAT_MSR] = "msr",
+		[LVMM_STAT_CPUID] = "cpuid",
+		[LVMM_STAT_HLT] = "hlt",
+		[LVMM_STAT_IRQ_WINDOW] = "irq_window",
+		[LVMM_STAT_OTHER] = "other",
+		[LVMM_STAT_HALT_SLEEPS] = "halt_sleeps",
+		[LVMM_STAT_IRQ_INJECTED] = "irq_injected",
+		[LVMM_STAT_USER_EXITS] = "user_exits",
+	};
+
+	if (stat < sizeof(names) / sizeof(names[0]) && names[stat])
+		return names[stat];
+	return "unknown";
+}

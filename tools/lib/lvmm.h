@@ -75,5 +75,9 @@ static inline void *lvmm_io_data(struct lvmm_vcpu *vcpu)
 
 /* Human-readable name of an LVMM_EXIT_* reason ("io", "mmio", ...). */
 const char *lvmm_exit_name(uint32_t reason);
+/* LVMM_GET_VCPU_STATS; 0 or -errno. */
+int lvmm_get_vcpu_stats(struct lvmm_vcpu *vcpu, struct lvmm_vcpu_stats *stats);
+/* "io", "page_fault", ... for an enum lvmm_stat index. */
+const char *lvmm_stat_name(unsigned int stat);
 
 #endif /* LIBLVMM_H */

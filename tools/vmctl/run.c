@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/virtio_ids.h>
 
 #include "acpi.h"
@@ -22,6 +23,7 @@
 #include "lvmm.h"
 #include "machine.h"
 #include "uart.h"
+#include "stats.h"
 #include "virtio_devices.h"
 #include "vmctl.h"
 
@@ -46,6 +48,7 @@ struct run_opts {
 	unsigned int nr_disks;
 	const char *tap;		/* --net tap:NAME; NULL for none */
 	int virtio_console;		/* --console virtio */
+	int stats;			/* --stats */
 };
 
 static void run_usage(FILE *f)
@@ -54,6 +57,7 @@ static void run_usage(FILE *f)
 	      "       vmctl run --kernel BZIMAGE [--initrd FILE] [--cmdline STR]\n"
 	      "                 [--memory SIZE] [--cpus N] [--disk FILE[,ro]]...\n"
 	      "                 [--net tap:NAME|none] [--console serial|virtio] [--name NAME]\n"
+	      "                 [--stats]\n"
 	      "\n"
 	      "Run FILE, raw 16-bit real-mode code, on one vCPU until it halts; or\n"
 	      "boot a 64-bit Linux bzImage through the 64-bit boot protocol.\n"
@@ -73,8 +77,10 @@ static void run_usage(FILE *f)
 	      "                     missing, removed at exit); none (default): no card\n"
 	      "  --console DEV      where stdin goes: serial (COM1, default) or virtio\n"
 	      "                     (hvc0); the guest's output on either reaches stdout\n"
-	      "  --name NAME        the VM's name (1-32 of A-Z a-z 0-9 . _ -), shown\n"
-	      "                     in messages and as the vCPU threads' names\n"
+	      "  --name NAME        the VM's name (1-32 of A-Z a-z 0-9 . _ -), given\n"
+	      "                     to the vCPU threads (NAME/0, NAME/1, ...)\n"
+	      "  --stats            at the end, print lvmm's exit counters (by kind,\n"
+	      "                     per second) to stderr\n"
 	      "  --load-addr ADDR   where FILE goes and execution starts, below\n"
 	      "                     1 MiB (default 0x1000); CS = ADDR >> 4\n"
 	      "\n"
@@ -163,6 +169,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "net", required_argument, NULL, 'N' },
 		{ "console", required_argument, NULL, 'C' },
 		{ "name", required_argument, NULL, 'a' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -205,6 +212,9 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 			o->virtio_console = !strcmp(optarg, "virtio");
+			break;
+		case 's':
+			o->stats = 1;
 			break;
 		case 'a':
 			if (parse_name(optarg))
@@ -516,6 +526,14 @@ static void name_threads(struct machine *m, const char *name)
 	}
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static struct machine the_machine;
 
 static void *vcpu_thread(void *vcpu)
@@ -529,6 +547,7 @@ int cmd_run(int argc, char **argv)
 	struct sigaction stop = { .sa_handler = on_stop_signal };
 	struct sigaction wake = { .sa_handler = on_wakeup_signal };
 	struct machine *mp = &the_machine;
+	struct timespec start;
 	struct run_opts opts;
 	unsigned int i;
 	int status;
@@ -543,6 +562,7 @@ int cmd_run(int argc, char **argv)
 		machine_destroy(mp);
 		return VMCTL_ERROR;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	mp->threads[0] = pthread_self();
 	for (i = 0; i < mp->nr_virtio; i++)
 		if (mp->virtio[i]->device_id == VIRTIO_ID_NET && virtio_net_start(mp->virtio[i])) {
@@ -563,6 +583,8 @@ int cmd_run(int argc, char **argv)
 	status = vcpu_loop(mp, &mp->vcpus[0]);
 	for (i = 1; i < mp->ncpus; i++)
 		pthread_join(mp->threads[i], NULL);
+	if (opts.stats)
+		print_vcpu_stats(mp, seconds_since(&start));
 	machine_destroy(mp);
 	return status;
 }

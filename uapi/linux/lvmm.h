@@ -42,6 +42,7 @@
  * LVMM_CHECK_EXTENSION with > 0; each is documented in uapi.rst.
  */
 #define LVMM_CAP_IRQCHIP	1	/* LVMM_CREATE_IRQCHIP, LVMM_SIGNAL_MSI */
+#define LVMM_CAP_VCPU_STATS	2	/* LVMM_GET_VCPU_STATS */
 
 /* ---- VM fd ---- */
 #define LVMM_MEM_READONLY	(1U << 0)
@@ -150,6 +151,37 @@ struct lvmm_interrupt {
 	__u32 reserved;
 };
 
+/*
+ * Counters of one vCPU since its creation (LVMM_CAP_VCPU_STATS). Indices
+ * are stable; new ones are only ever added before LVMM_STAT_MAX, and
+ * "count" says how many this module fills (the rest read as zero).
+ */
+enum lvmm_stat {
+	LVMM_STAT_EXITS,		/* every exit from the guest */
+	LVMM_STAT_HOST_INTR,		/* a host interrupt or a kick: nothing to emulate */
+	LVMM_STAT_IO,			/* port I/O */
+	LVMM_STAT_MMIO,			/* MMIO emulated in userspace */
+	LVMM_STAT_APIC_MMIO,		/* xAPIC page accesses, in the kernel */
+	LVMM_STAT_PAGE_FAULT,		/* first touch of guest RAM (NPT/EPT mapped) */
+	LVMM_STAT_MSR,			/* RDMSR and WRMSR */
+	LVMM_STAT_CPUID,
+	LVMM_STAT_HLT,
+	LVMM_STAT_IRQ_WINDOW,
+	LVMM_STAT_OTHER,		/* CR access, exceptions, #UD, hypercalls, ... */
+	LVMM_STAT_HALT_SLEEPS,		/* HLTs that slept in the kernel */
+	LVMM_STAT_IRQ_INJECTED,		/* interrupts delivered to the guest */
+	LVMM_STAT_USER_EXITS,		/* LVMM_RUN returning to userspace */
+	LVMM_STAT_NR
+};
+
+#define LVMM_STAT_MAX	32
+
+struct lvmm_vcpu_stats {
+	__u32 count;			/* out: LVMM_STAT_NR */
+	__u32 reserved;
+	__u64 value[LVMM_STAT_MAX];
+};
+
 #define LVMM_RUN		_IO(LVMMIO, 0x80)
 #define LVMM_GET_REGS		_IOR(LVMMIO, 0x81, struct lvmm_regs)
 #define LVMM_SET_REGS		_IOW(LVMMIO, 0x82, struct lvmm_regs)
@@ -159,6 +191,7 @@ struct lvmm_interrupt {
 #define LVMM_SET_MSRS		_IOW(LVMMIO, 0x86, struct lvmm_msrs)
 #define LVMM_SET_CPUID		_IOW(LVMMIO, 0x87, struct lvmm_cpuid)
 #define LVMM_INTERRUPT		_IOW(LVMMIO, 0x88, struct lvmm_interrupt)
+#define LVMM_GET_VCPU_STATS	_IOR(LVMMIO, 0x89, struct lvmm_vcpu_stats)
 
 /* ---- the run page: mmap(vcpu_fd, 0, LVMM_GET_VCPU_MMAP_SIZE) ---- */
 enum lvmm_exit_reason {
