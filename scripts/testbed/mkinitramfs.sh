@@ -84,7 +84,7 @@ if [ -n "${LVMM_GUEST_KERNEL:-}" ]; then
 	mkdir -p "$groot"/{bin,dev,proc,sys,tmp}
 	cp /bin/busybox "$groot/bin/"
 	for a in sh mount echo cat grep sleep reboot poweroff tr cut setsid mkfifo; do ln -s busybox "$groot/bin/$a"; done
-	for a in ls dd od head wc ip ping sync insmod; do ln -s busybox "$groot/bin/$a"; done
+	for a in ls dd od head wc ip ping sync insmod stty tty ps; do ln -s busybox "$groot/bin/$a"; done
 	# The stock kernel's virtio drivers, in load order (the init loads them).
 	mkdir -p "$groot/lib/modules"
 	for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio block/virtio_blk \

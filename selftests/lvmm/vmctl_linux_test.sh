@@ -8,6 +8,7 @@ n=0 failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 KERNEL=/guests/bzImage
+PTY=$(cd "$(dirname "$0")" && pwd)/pty_drive
 ok() { n=$((n + 1)); echo "ok $n - $1" >>"$tmp/tap"; }
 notok() {
 	n=$((n + 1)); failed=$((failed + 1))
@@ -125,10 +126,17 @@ expect "virtio-net: the guest pings the host through the tap" 'lvmm-guest: ping 
 expect "--stats reports lvmm's exit counters" 'vmctl: stats: .* exits, [0-9]+ per second'
 grep '^vmctl: stats' "$tmp/out" | sed 's/^/# /' >>"$tmp/tap"
 
-# Not yet tested: an interactive session through a pty. Typed input does
-# reach the guest (the 8250 receives with interrupts), but a shell
-# started on /dev/ttyS0 by the guest's init reads end-of-file at once;
-# see Documentation/vmctl.rst.
+# An interactive session: vmctl on a terminal (raw mode), the guest's
+# shell on its ttyS0. What is typed must run in the guest: the answer
+# (42-typed) appears only if the shell computed it.
+"$PTY" --timeout 400 --wait-for 'guest$ ' --input 'echo $((6 * 7))-typed; poweroff -f\n' -- \
+	vmctl run --kernel "$KERNEL" --initrd /guests/initrd.cpio.gz --memory 128M \
+	--cmdline "console=ttyS0 quiet lvmm.shell" >"$tmp/out" 2>&1
+rc=$?
+echo "(exit status $rc)" >>"$tmp/out"
+expect "a command typed at the guest's shell prompt runs there" '42-typed'
+[ $rc -eq 0 ] && ok "the typed poweroff ends vmctl with status 0" ||
+	notok "the typed poweroff ends vmctl with status 0 (got $rc)"
 
 echo "1..$n"
 cat "$tmp/tap"

@@ -37,7 +37,7 @@ contains() {
 	return 1
 }
 
-echo "1..6"
+echo "1..9"
 check "hello guest" 0 vmctl run --flat "$guests/hello.bin" &&
 	same "hello guest" "$tmp/out" "Hello from an lvmm guest" &&
 	same "hello guest stderr" "$tmp/err" "" && echo "ok $n - hello guest prints its greeting and halts"
@@ -61,5 +61,23 @@ check "image too big" 1 vmctl run --flat "$guests/hello.bin" --memory 4K &&
 check "bad size" 2 vmctl run --flat "$guests/hello.bin" --memory 12x &&
 	contains "bad size" "$tmp/err" "--memory '12x' is not a size" &&
 	echo "ok $n - a malformed size is a usage error"
+
+# The same guest on KVM through liblvmm's KVM engine (what make bench's
+# Linux comparison uses): the same output, and lvmm untouched meanwhile.
+if grep -qw vmx /proc/cpuinfo; then kvm_mod=kvm_intel; else kvm_mod=kvm_amd; fi
+if modprobe $kvm_mod 2>/dev/null; then
+	check "hello guest on KVM" 0 vmctl run --engine kvm --flat "$guests/hello.bin" &&
+		same "hello on KVM" "$tmp/out" "Hello from an lvmm guest" &&
+		echo "ok $n - --engine kvm runs the same guest on KVM"
+	check "hello guest on lvmm again" 0 vmctl run --flat "$guests/hello.bin" &&
+		echo "ok $n - lvmm runs it again afterwards"
+	rmmod $kvm_mod kvm 2>/dev/null
+else
+	n=$((n + 1)) && echo "ok $n # SKIP $kvm_mod cannot be loaded here"
+	n=$((n + 1)) && echo "ok $n # SKIP $kvm_mod cannot be loaded here"
+fi
+check "unknown engine" 2 vmctl run --flat "$guests/hello.bin" --engine xen &&
+	contains "unknown engine" "$tmp/err" "--engine 'xen': use lvmm or kvm" &&
+	echo "ok $n - an unknown engine is a usage error"
 
 [ "$failed" -eq 0 ]

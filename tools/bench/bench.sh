@@ -103,6 +103,11 @@ l=$(median "$tmp/lvmm") k=$(median "$tmp/kvm")
 ln=$(median "$tmp/lvmm.null") kn=$(median "$tmp/kvm.null")
 [ -n "$l" ] && say "lvmm: ${l} ns per round trip, median of runs ($(list "$tmp/lvmm")); GET_REGS ioctl ${ln} ns"
 [ -n "$k" ] && say "kvm:  ${k} ns per round trip, median of runs ($(list "$tmp/kvm")); GET_REGS ioctl ${kn} ns"
+# A Linux guest's boot on both engines: in the QEMU bed (a nested boot
+# under Bochs takes minutes), or anywhere with BENCH_LINUX set.
+if [ "$VENDOR" = svm ] || [ -n "${BENCH_LINUX:-}" ]; then
+	linux_bench.sh || failed "Linux boot comparison"
+fi
 # Containers do not touch the hypervisor: their runtimes are compared in
 # the first bed only (QEMU, SVM); Bochs is several times slower.
 if [ "$VENDOR" = svm ] || [ -n "${BENCH_CTR:-}" ]; then

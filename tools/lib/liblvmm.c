@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "kvm_engine.h"
 #include "lvmm.h"
 
 static int neg_errno(void)
@@ -19,21 +20,26 @@ static int neg_errno(void)
 	return errno ? -errno : -EIO;
 }
 
-int lvmm_vm_create(struct lvmm_vm *vm)
+int lvmm_vm_create_engine(struct lvmm_vm *vm, enum lvmm_engine engine)
 {
-	const char *path = getenv("LVMM_DEV");
+	return engine == LVMM_ENGINE_KVM ? kvm_vm_create(vm) : lvmm_vm_create(vm);
+}
+
+int lvmm_open_hypervisor(struct lvmm_vm *vm, const char *path, unsigned long version_cmd,
+		    int version, unsigned long create_cmd)
+{
 	int ret;
 
 	vm->vm_fd = -1;
-	vm->sys_fd = open(path && *path ? path : "/dev/lvmm", O_RDWR | O_CLOEXEC);
+	vm->sys_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (vm->sys_fd < 0)
 		return neg_errno();
-	ret = ioctl(vm->sys_fd, LVMM_GET_API_VERSION, 0);
-	if (ret != LVMM_API_VERSION) {
+	ret = ioctl(vm->sys_fd, version_cmd, 0);
+	if (ret != version) {
 		ret = ret < 0 ? neg_errno() : -EPROTO;
 		goto err;
 	}
-	vm->vm_fd = ioctl(vm->sys_fd, LVMM_CREATE_VM, 0);
+	vm->vm_fd = ioctl(vm->sys_fd, create_cmd, 0);
 	if (vm->vm_fd < 0) {
 		ret = neg_errno();
 		goto err;
@@ -43,6 +49,15 @@ err:
 	close(vm->sys_fd);
 	vm->sys_fd = -1;
 	return ret;
+}
+
+int lvmm_vm_create(struct lvmm_vm *vm)
+{
+	const char *path = getenv("LVMM_DEV");
+
+	vm->engine = LVMM_ENGINE_LVMM;
+	return lvmm_open_hypervisor(vm, path && *path ? path : "/dev/lvmm", LVMM_GET_API_VERSION,
+			       LVMM_API_VERSION, LVMM_CREATE_VM);
 }
 
 void lvmm_vm_destroy(struct lvmm_vm *vm)
@@ -65,6 +80,8 @@ int lvmm_set_region(struct lvmm_vm *vm, uint32_t slot, uint32_t flags,
 		.userspace_addr = (uintptr_t)hva,
 	};
 
+	if (vm->engine == LVMM_ENGINE_KVM)
+		return kvm_set_region(vm, slot, flags, gpa, size, hva);
 	return ioctl(vm->vm_fd, LVMM_SET_MEMORY_REGION, &r) < 0 ? neg_errno() : 0;
 }
 
@@ -88,6 +105,8 @@ int lvmm_vcpu_create(struct lvmm_vm *vm, unsigned int id, struct lvmm_vcpu *vcpu
 
 	memset(vcpu, 0, sizeof(*vcpu));
 	vcpu->fd = -1;
+	if (vm->engine == LVMM_ENGINE_KVM)
+		return kvm_vcpu_create(vm, id, vcpu);
 	size = ioctl(vm->sys_fd, LVMM_GET_VCPU_MMAP_SIZE, 0);
 	if (size < 0)
 		return neg_errno();
@@ -109,6 +128,10 @@ int lvmm_vcpu_create(struct lvmm_vm *vm, unsigned int id, struct lvmm_vcpu *vcpu
 
 void lvmm_vcpu_destroy(struct lvmm_vcpu *vcpu)
 {
+	if (vcpu->engine == LVMM_ENGINE_KVM) {
+		kvm_vcpu_destroy(vcpu);
+		return;
+	}
 	if (vcpu->run)
 		munmap(vcpu->run, vcpu->run_size);
 	if (vcpu->fd >= 0)
@@ -117,14 +140,37 @@ void lvmm_vcpu_destroy(struct lvmm_vcpu *vcpu)
 	vcpu->fd = -1;
 }
 
+/* For KVM: the ioctl with the same layout, or ENOTTY where there is none. */
+static int raw_vcpu_ioctl(struct lvmm_vcpu *vcpu, unsigned long cmd, const void *arg)
+{
+	if (vcpu->engine == LVMM_ENGINE_KVM) {
+		cmd = kvm_vcpu_cmd(cmd);
+		if (!cmd) {
+			errno = ENOTTY;
+			return -1;
+		}
+	}
+	return ioctl(vcpu->fd, cmd, arg);
+}
+
 static int vcpu_ioctl(struct lvmm_vcpu *vcpu, unsigned long cmd, const void *arg)
 {
-	return ioctl(vcpu->fd, cmd, arg) < 0 ? neg_errno() : 0;
+	return raw_vcpu_ioctl(vcpu, cmd, arg) < 0 ? neg_errno() : 0;
 }
 
 int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 {
-	return vcpu_ioctl(vcpu, LVMM_RUN, NULL);
+	if (vcpu->engine == LVMM_ENGINE_KVM)
+		return kvm_vcpu_run(vcpu);
+	return ioctl(vcpu->fd, LVMM_RUN, NULL) < 0 ? neg_errno() : 0;
+}
+
+void lvmm_vcpu_set_immediate_exit(struct lvmm_vcpu *vcpu)
+{
+	if (vcpu->engine == LVMM_ENGINE_KVM)
+		kvm_vcpu_kick(vcpu);
+	else
+		vcpu->run->immediate_exit = 1;
 }
 
 int lvmm_get_regs(struct lvmm_vcpu *vcpu, struct lvmm_regs *regs)
@@ -139,11 +185,15 @@ int lvmm_set_regs(struct lvmm_vcpu *vcpu, const struct lvmm_regs *regs)
 
 int lvmm_get_sregs(struct lvmm_vcpu *vcpu, struct lvmm_sregs *sregs)
 {
+	if (vcpu->engine == LVMM_ENGINE_KVM)
+		return kvm_get_sregs(vcpu, sregs);
 	return vcpu_ioctl(vcpu, LVMM_GET_SREGS, sregs);
 }
 
 int lvmm_set_sregs(struct lvmm_vcpu *vcpu, const struct lvmm_sregs *sregs)
 {
+	if (vcpu->engine == LVMM_ENGINE_KVM)
+		return kvm_set_sregs(vcpu, sregs);
 	return vcpu_ioctl(vcpu, LVMM_SET_SREGS, sregs);
 }
 
@@ -155,7 +205,7 @@ static int msr_ioctl(struct lvmm_vcpu *vcpu, unsigned long cmd, uint32_t index,
 		struct lvmm_msrs hdr;
 		struct lvmm_msr_entry entry;
 	} m = { .hdr.nmsrs = 1, .entry = { .index = index, .data = *data } };
-	int ret = ioctl(vcpu->fd, cmd, &m);
+	int ret = raw_vcpu_ioctl(vcpu, cmd, &m);
 
 	if (ret < 0)
 		return neg_errno();
@@ -194,28 +244,39 @@ int lvmm_set_cpuid(struct lvmm_vcpu *vcpu, const struct lvmm_cpuid_entry *entrie
 
 int lvmm_check_extension(struct lvmm_vm *vm, unsigned int cap)
 {
-	int ret = ioctl(vm->sys_fd, LVMM_CHECK_EXTENSION, cap);
+	int ret;
 
+	if (vm->engine == LVMM_ENGINE_KVM)
+		return kvm_check_extension(vm, cap);
+	ret = ioctl(vm->sys_fd, LVMM_CHECK_EXTENSION, cap);
 	return ret < 0 ? neg_errno() : ret;
 }
 
 int lvmm_get_tsc_khz(struct lvmm_vm *vm)
 {
-	int ret = ioctl(vm->sys_fd, LVMM_GET_TSC_KHZ, 0);
+	int ret;
 
+	if (vm->engine == LVMM_ENGINE_KVM)
+		return kvm_get_tsc_khz(vm);
+	ret = ioctl(vm->sys_fd, LVMM_GET_TSC_KHZ, 0);
 	return ret < 0 ? neg_errno() : ret;
 }
 
 int lvmm_create_irqchip(struct lvmm_vm *vm)
 {
+	if (vm->engine == LVMM_ENGINE_KVM)
+		return kvm_create_irqchip(vm);
 	return ioctl(vm->vm_fd, LVMM_CREATE_IRQCHIP, 0) < 0 ? neg_errno() : 0;
 }
 
 int lvmm_signal_msi(struct lvmm_vm *vm, uint32_t address, uint32_t data)
 {
 	struct lvmm_msi msi = { .address_lo = address, .data = data };
-	int ret = ioctl(vm->vm_fd, LVMM_SIGNAL_MSI, &msi);
+	int ret;
 
+	if (vm->engine == LVMM_ENGINE_KVM)
+		return kvm_signal_msi(vm, address, data);
+	ret = ioctl(vm->vm_fd, LVMM_SIGNAL_MSI, &msi);
 	return ret < 0 ? neg_errno() : ret;
 }
 
@@ -237,7 +298,7 @@ static void real_mode_segment(struct lvmm_segment *s, uint8_t type)
 
 int lvmm_vcpu_setup_real_mode(struct lvmm_vcpu *vcpu, uint64_t rip)
 {
-	struct lvmm_sregs sregs;
+	struct lvmm_sregs sregs = { 0 };
 	struct lvmm_regs regs;
 	int ret;
 

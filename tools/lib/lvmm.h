@@ -11,20 +11,35 @@
 #include <stdint.h>
 #include <linux/lvmm.h>
 
+/* Which hypervisor runs the VM: lvmm, or KVM for comparisons. */
+enum lvmm_engine {
+	LVMM_ENGINE_LVMM,
+	LVMM_ENGINE_KVM,
+};
+
 struct lvmm_vm {
-	int sys_fd;		/* /dev/lvmm */
+	int sys_fd;		/* /dev/lvmm (or /dev/kvm) */
 	int vm_fd;
+	enum lvmm_engine engine;
 };
 
 struct lvmm_vcpu {
 	int fd;
 	unsigned int id;
-	struct lvmm_run *run;	/* the mmap'ed run page */
+	struct lvmm_run *run;	/* the mmap'ed run page (KVM: a translation of it) */
 	size_t run_size;
+	enum lvmm_engine engine;
+	void *kvm_run;		/* KVM's own run page */
 };
 
 /* Open /dev/lvmm (path overridable by $LVMM_DEV) and create a VM. */
 int lvmm_vm_create(struct lvmm_vm *vm);
+/*
+ * The same on @engine: LVMM_ENGINE_KVM opens /dev/kvm ($KVM_DEV) and makes
+ * every call below act on KVM, with the lvmm ABI's structures and exits
+ * (no LVMM_INTERRUPT, no vCPU statistics; the irqchip is KVM's split one).
+ */
+int lvmm_vm_create_engine(struct lvmm_vm *vm, enum lvmm_engine engine);
 void lvmm_vm_destroy(struct lvmm_vm *vm);
 
 /* LVMM_SET_MEMORY_REGION; size 0 deletes the slot. */
@@ -41,6 +56,8 @@ void lvmm_vcpu_destroy(struct lvmm_vcpu *vcpu);
 
 /* LVMM_RUN: 0, or -errno (-EINTR when a signal interrupted the guest). */
 int lvmm_vcpu_run(struct lvmm_vcpu *vcpu);
+/* Set immediate_exit: RUN returns -EINTR at once from now on (with a signal: also from inside). */
+void lvmm_vcpu_set_immediate_exit(struct lvmm_vcpu *vcpu);
 
 int lvmm_get_regs(struct lvmm_vcpu *vcpu, struct lvmm_regs *regs);
 int lvmm_set_regs(struct lvmm_vcpu *vcpu, const struct lvmm_regs *regs);

@@ -156,6 +156,41 @@ static size_t virtio_device_aml(uint8_t *at, unsigned int slot)
 	return q - at;
 }
 
+/*
+ * COM1 as an ACPI device (PNP0501, ports 0x3f8-0x3ff, ISA IRQ 4):
+ *   Device (COM1) { Name (_HID, EisaId ("PNP0501")) Name (_UID, 1)
+ *     Name (_CRS, ResourceTemplate () {
+ *       IO (Decode16, 0x3f8, 0x3f8, 1, 8) IRQNoFlags () { 4 } }) }
+ * A hardware-reduced FADT means no legacy PIC, and then Linux maps no
+ * ISA IRQs to I/O APIC pins: the 8250 driver's fixed IRQ 4 would fail
+ * request_irq() and every open of ttyS0 would get EIO. Declared here,
+ * the port's IRQ is registered like any ACPI interrupt.
+ */
+static size_t com1_aml(uint8_t *at)
+{
+	static const uint8_t crs[] = {
+		0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08,	/* IO */
+		0x22, 1 << 4, 0x00,				/* IRQNoFlags {4} */
+		0x79, 0x00,					/* end tag */
+	};
+	uint8_t body[64], *p = body, *q = at;
+
+	p = put(p, "COM1", 4);
+	p = put(p, "\x08_HID\x0c\x41\xd0\x05\x01", 10);	/* EisaId ("PNP0501") */
+	p = put(p, "\x08_UID\x01", 6);				/* One */
+	p = put(p, "\x08_CRS\x11", 6);
+	p = pkg_length(p, 2 + sizeof(crs));
+	*p++ = AML_BYTE;
+	*p++ = sizeof(crs);
+	p = put(p, crs, sizeof(crs));
+
+	*q++ = AML_EXT;
+	*q++ = AML_DEVICE;
+	q = pkg_length(q, p - body);
+	q = put(q, body, p - body);
+	return q - at;
+}
+
 static void header(struct header *h, const char *sig, uint32_t length, uint8_t revision)
 {
 	memcpy(h->signature, sig, 4);
@@ -206,6 +241,7 @@ void acpi_write_tables(uint8_t *mem, unsigned int ncpus, unsigned int nr_virtio)
 	write_madt(mem + madt_at, ncpus);
 
 	aml = put((uint8_t *)(dsdt + 1), s5_aml, sizeof(s5_aml));
+	aml += com1_aml(aml);
 	for (i = 0; i < nr_virtio; i++)
 		aml += virtio_device_aml(aml, i);
 	assert(aml - (uint8_t *)dsdt <= (long)(madt_at - dsdt_at));

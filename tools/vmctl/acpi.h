@@ -5,7 +5,7 @@
  * repeats the MP table's CPUs and I/O APIC (with ACPI present Linux reads
  * only it); the DSDT's \_S5 and the FADT's sleep control register (a port
  * vmctl watches) make `poweroff` in the guest end vmctl with 0. The DSDT
- * also declares the virtio-mmio devices (virtio_mmio.h).
+ * also declares COM1 and the virtio-mmio devices (virtio_mmio.h).
  */
 #ifndef VMCTL_ACPI_H
 #define VMCTL_ACPI_H

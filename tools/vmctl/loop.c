@@ -67,6 +67,8 @@ static void handle_io(struct machine *m, struct lvmm_vcpu *vcpu)
 	uint32_t i, n = run->io.count * run->io.size;
 	uint16_t port = run->io.port;
 
+	if (m->port_exits)
+		m->port_exits[port]++;
 	if (m->linux && (i8042_io(m, run, data) || acpi_io(m, run, data)))
 		return;
 	if (!uart_claims(&m->com1, port)) {
@@ -220,7 +222,7 @@ static int stop_machine(struct machine *m, struct lvmm_vcpu *self, int status)
 			if (&m->vcpus[i] == self)
 				continue;
 			/* Before RUN: return at once; inside it: the signal. */
-			m->vcpus[i].run->immediate_exit = 1;
+			lvmm_vcpu_set_immediate_exit(&m->vcpus[i]);
 			pthread_kill(m->threads[i], SIGUSR1);
 		}
 	}
@@ -256,7 +258,9 @@ int vcpu_loop(struct machine *m, struct lvmm_vcpu *vcpu)
 				status = stop_machine(m, vcpu, 128 + vmctl_stop_signal);
 			}
 		} else if (ret) {
-			vmctl_err("LVMM_RUN failed on vCPU %u: %s", vcpu->id, strerror(-ret));
+			vmctl_err("%s failed on vCPU %u: %s",
+				  m->vm.engine == LVMM_ENGINE_KVM ? "KVM_RUN" : "LVMM_RUN",
+				  vcpu->id, strerror(-ret));
 			status = stop_machine(m, vcpu, VMCTL_ERROR);
 		} else {
 			status = handle_exit(m, vcpu);

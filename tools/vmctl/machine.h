@@ -37,6 +37,7 @@ struct machine {
 	int poweroff_requested;	/* ... or entered ACPI S5 */
 	/* Unclaimed ports and addresses are reported once, not per access. */
 	uint8_t warned_ports[65536 / 8];
+	uint32_t *port_exits;	/* --stats: port I/O exits per port */
 	uint64_t warned_mmio;
 	/* The first vCPU to end the VM sets the status; the others follow. */
 	int stopping, status;

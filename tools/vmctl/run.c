@@ -49,6 +49,7 @@ struct run_opts {
 	const char *tap;		/* --net tap:NAME; NULL for none */
 	int virtio_console;		/* --console virtio */
 	int stats;			/* --stats */
+	enum lvmm_engine engine;	/* --engine */
 };
 
 static void run_usage(FILE *f)
@@ -57,7 +58,7 @@ static void run_usage(FILE *f)
 	      "       vmctl run --kernel BZIMAGE [--initrd FILE] [--cmdline STR]\n"
 	      "                 [--memory SIZE] [--cpus N] [--disk FILE[,ro]]...\n"
 	      "                 [--net tap:NAME|none] [--console serial|virtio] [--name NAME]\n"
-	      "                 [--stats]\n"
+	      "                 [--stats] [--engine lvmm|kvm]\n"
 	      "\n"
 	      "Run FILE, raw 16-bit real-mode code, on one vCPU until it halts; or\n"
 	      "boot a 64-bit Linux bzImage through the 64-bit boot protocol.\n"
@@ -81,6 +82,8 @@ static void run_usage(FILE *f)
 	      "                     to the vCPU threads (NAME/0, NAME/1, ...)\n"
 	      "  --stats            at the end, print lvmm's exit counters (by kind,\n"
 	      "                     per second) to stderr\n"
+	      "  --engine E         lvmm (default), or kvm: the same machine on\n"
+	      "                     /dev/kvm, for comparisons\n"
 	      "  --load-addr ADDR   where FILE goes and execution starts, below\n"
 	      "                     1 MiB (default 0x1000); CS = ADDR >> 4\n"
 	      "\n"
@@ -170,6 +173,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "console", required_argument, NULL, 'C' },
 		{ "name", required_argument, NULL, 'a' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "engine", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -215,6 +219,13 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 's':
 			o->stats = 1;
+			break;
+		case 'e':
+			if (strcmp(optarg, "lvmm") && strcmp(optarg, "kvm")) {
+				vmctl_err("--engine '%s': use lvmm or kvm", optarg);
+				return -1;
+			}
+			o->engine = strcmp(optarg, "kvm") ? LVMM_ENGINE_LVMM : LVMM_ENGINE_KVM;
 			break;
 		case 'a':
 			if (parse_name(optarg))
@@ -321,10 +332,25 @@ static int setup_linux_vcpu(struct machine *m, struct lvmm_vcpu *vcpu)
 	return bzimage_setup_vcpu(&m->boot, vcpu);
 }
 
-static int open_vm(struct machine *m)
+static int open_kvm(struct machine *m)
 {
-	int ret = lvmm_vm_create(&m->vm);
+	int ret = lvmm_vm_create_engine(&m->vm, LVMM_ENGINE_KVM);
 
+	if (ret)
+		vmctl_err("--engine kvm: cannot create a KVM VM: %s%s", strerror(-ret),
+			  ret == -ENOENT ? " (no /dev/kvm: modprobe kvm_amd or kvm_intel)" :
+			  ret == -EBUSY || ret == -EIO ? " (lvmm.ko may hold the CPU's "
+				"virtualization: rmmod lvmm)" : "");
+	return ret ? -1 : 0;
+}
+
+static int open_vm(struct machine *m, enum lvmm_engine engine)
+{
+	int ret;
+
+	if (engine == LVMM_ENGINE_KVM)
+		return open_kvm(m);
+	ret = lvmm_vm_create(&m->vm);
 	if (ret == -ENOENT) {
 		vmctl_err("cannot open %s: %s (is lvmm.ko loaded? try: insmod lvmm.ko)",
 			  getenv("LVMM_DEV") ? getenv("LVMM_DEV") : "/dev/lvmm", strerror(-ret));
@@ -458,7 +484,7 @@ static int machine_create(struct machine *m, const struct run_opts *o)
 	}
 	if (o->flat && flat_load(o->flat, m->mem, m->mem_size, o->load_addr))
 		return -1;
-	if (open_vm(m))
+	if (open_vm(m, o->engine))
 		return -1;
 	if (o->kernel && prepare_linux(m, o))
 		return -1;
@@ -562,6 +588,8 @@ int cmd_run(int argc, char **argv)
 		machine_destroy(mp);
 		return VMCTL_ERROR;
 	}
+	if (opts.stats)
+		mp->port_exits = calloc(65536, sizeof(*mp->port_exits));
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	mp->threads[0] = pthread_self();
 	for (i = 0; i < mp->nr_virtio; i++)
@@ -585,6 +613,7 @@ int cmd_run(int argc, char **argv)
 		pthread_join(mp->threads[i], NULL);
 	if (opts.stats)
 		print_vcpu_stats(mp, seconds_since(&start));
+	free(mp->port_exits);
 	machine_destroy(mp);
 	return status;
 }

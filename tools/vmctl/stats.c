@@ -22,12 +22,38 @@ static int by_count(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
+/* The three ports with the most exits: where port I/O time goes. */
+static void print_busiest_ports(const struct machine *m)
+{
+	unsigned int best[3] = { 0 }, i, j, k;
+
+	if (!m->port_exits)
+		return;
+	for (i = 0; i < 65536; i++)
+		for (j = 0; j < 3; j++)
+			if (m->port_exits[i] > m->port_exits[best[j]]) {
+				for (k = 2; k > j; k--)
+					best[k] = best[k - 1];
+				best[j] = i;
+				break;
+			}
+	fprintf(stderr, "vmctl: stats:   busiest ports:");
+	for (j = 0; j < 3 && m->port_exits[best[j]]; j++)
+		fprintf(stderr, " %#x (%u)", best[j], m->port_exits[best[j]]);
+	fputc('\n', stderr);
+}
+
 void print_vcpu_stats(struct machine *m, double seconds)
 {
 	unsigned int kinds[sizeof(exit_kinds) / sizeof(exit_kinds[0])];
 	struct lvmm_vcpu_stats st;
 	unsigned int i, k;
 
+	if (m->vm.engine == LVMM_ENGINE_KVM) {
+		fprintf(stderr, "vmctl: stats: %.1f s on %u vCPUs (KVM: its counters are in "
+			"/sys/kernel/debug/kvm, not read here)\n", seconds, m->ncpus);
+		return;
+	}
 	for (i = 0; i < m->ncpus; i++) {
 		if (lvmm_get_vcpu_stats(&m->vcpus[i], &st)) {
 			fprintf(stderr, "vmctl: --stats: this lvmm.ko has no LVMM_GET_VCPU_STATS\n");
@@ -49,6 +75,7 @@ void print_vcpu_stats(struct machine *m, double seconds)
 			lvmm_stat_name(kinds[i]), (unsigned long long)sum[kinds[i]],
 			sum[kinds[i]] / seconds,
 			sum[LVMM_STAT_EXITS] ? 100.0 * sum[kinds[i]] / sum[LVMM_STAT_EXITS] : 0);
+	print_busiest_ports(m);
 	fprintf(stderr, "vmctl: stats: %llu HLTs slept in lvmm, %llu interrupts injected, "
 		"%llu returns to vmctl\n", (unsigned long long)sum[LVMM_STAT_HALT_SLEEPS],
 		(unsigned long long)sum[LVMM_STAT_IRQ_INJECTED],

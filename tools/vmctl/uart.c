@@ -101,7 +101,15 @@ uint8_t uart_read(struct uart *u, uint16_t port)
 		/* Output is written at once: the transmitter is always idle. */
 		return LSR_THRE | LSR_TEMT | (u->rx_len ? LSR_DR : 0);
 	case MSR:
-		return u->mcr & MCR_LOOP ? 0 : MSR_DCD_DSR_CTS;
+		if (!(u->mcr & MCR_LOOP))
+			return MSR_DCD_DSR_CTS;
+		/*
+		 * Loopback: the modem outputs come back as inputs (OUT2 -> DCD,
+		 * OUT1 -> RI, DTR -> DSR, RTS -> CTS). Linux's 8250 probe checks
+		 * this; a port that fails it stays "unknown", and every open of
+		 * ttyS0 then reads EOF (EIO) although the console writes work.
+		 */
+		return (u->mcr & 0x0c) << 4 | (u->mcr & 0x01) << 5 | (u->mcr & 0x02) << 3;
 	default:
 		return u->scr;
 	}
@@ -121,6 +129,8 @@ void uart_write(struct uart *u, uint16_t port, uint8_t val)
 			fputc(val, u->out);
 			if (u->flush_each || val == '\n')
 				fflush(u->out);
+		} else {
+			uart_receive(u, &val, 1);	/* loopback: to our own receiver */
 		}
 		u->thre_pending = 1;	/* sent already: empty again */
 		break;
