@@ -66,7 +66,7 @@ vmctl run --kernel "$KERNEL" --initrd /guests/initrd.cpio.gz --memory 256M --cpu
 	--cmdline "console=ttyS0 lvmm.test=boot-protocol" >"$tmp/out" 2>&1 &
 vm=$!
 t_init= t_begin= t_end= tap_up=
-while kill -0 $vm 2>/dev/null && [ $(($(now) - t0)) -lt 48000 ]; do
+while kill -0 $vm 2>/dev/null && [ $(($(now) - t0)) -lt 90000 ]; do
 	if [ -z "$tap_up" ] && [ -e "/sys/class/net/$tap" ]; then
 		ip addr add 10.0.2.1/24 dev "$tap" && ip link set "$tap" up && tap_up=1
 	fi

@@ -59,6 +59,57 @@ static int acpi_io(struct machine *m, struct lvmm_run *run, uint8_t *data)
 	return 1;
 }
 
+/* The byte-wide port devices: reads and writes of one register. */
+struct byte_port_ops {
+	uint8_t (*read)(struct machine *m, uint16_t port);
+	void (*write)(struct machine *m, uint16_t port, uint8_t val);
+};
+
+static uint8_t com1_read(struct machine *m, uint16_t port)
+{
+	return uart_read(&m->com1, port);
+}
+
+static void com1_write(struct machine *m, uint16_t port, uint8_t val)
+{
+	uart_write(&m->com1, port, val);
+}
+
+static uint8_t pit_port_read(struct machine *m, uint16_t port)
+{
+	return pit_read(&m->pit, port);
+}
+
+static void pit_port_write(struct machine *m, uint16_t port, uint8_t val)
+{
+	pit_write(&m->pit, port, val);
+}
+
+static uint8_t rtc_port_read(struct machine *m, uint16_t port)
+{
+	return rtc_read(&m->rtc, port);
+}
+
+static void rtc_port_write(struct machine *m, uint16_t port, uint8_t val)
+{
+	rtc_write(&m->rtc, port, val);
+}
+
+static const struct byte_port_ops com1_ops = { com1_read, com1_write };
+static const struct byte_port_ops pit_ops = { pit_port_read, pit_port_write };
+static const struct byte_port_ops rtc_ops = { rtc_port_read, rtc_port_write };
+
+static const struct byte_port_ops *byte_device(struct machine *m, uint16_t port)
+{
+	if (uart_claims(&m->com1, port))
+		return &com1_ops;
+	if (m->linux && pit_claims(port))
+		return &pit_ops;
+	if (m->linux && rtc_claims(port))
+		return &rtc_ops;
+	return NULL;
+}
+
 /* Port I/O, string I/O included: each of @count items goes to the device. */
 static void handle_io(struct machine *m, struct lvmm_vcpu *vcpu)
 {
@@ -66,12 +117,14 @@ static void handle_io(struct machine *m, struct lvmm_vcpu *vcpu)
 	uint8_t *data = lvmm_io_data(vcpu);
 	uint32_t i, n = run->io.count * run->io.size;
 	uint16_t port = run->io.port;
+	const struct byte_port_ops *dev;
 
 	if (m->port_exits)
 		m->port_exits[port]++;
 	if (m->linux && (i8042_io(m, run, data) || acpi_io(m, run, data)))
 		return;
-	if (!uart_claims(&m->com1, port)) {
+	dev = byte_device(m, port);
+	if (!dev) {
 		/* As on a PC: nothing answers, reads float high. */
 		if (run->io.direction == LVMM_EXIT_IO_IN)
 			memset(data, 0xff, n);
@@ -83,15 +136,15 @@ static void handle_io(struct machine *m, struct lvmm_vcpu *vcpu)
 		}
 		return;
 	}
-	/* The UART has byte registers: wider accesses use the low byte. */
+	/* Byte registers: wider accesses use the low byte. */
 	for (i = 0; i < run->io.count; i++) {
 		uint8_t *item = data + i * run->io.size;
 
 		if (run->io.direction == LVMM_EXIT_IO_IN) {
 			memset(item, 0, run->io.size);
-			item[0] = uart_read(&m->com1, port);
+			item[0] = dev->read(m, port);
 		} else {
-			uart_write(&m->com1, port, item[0]);
+			dev->write(m, port, item[0]);
 		}
 	}
 }

@@ -10,6 +10,8 @@
 #include "bzimage.h"
 #include "ioapic.h"
 #include "lvmm.h"
+#include "pit.h"
+#include "rtc.h"
 #include "uart.h"
 #include "virtio_mmio.h"
 
@@ -29,6 +31,8 @@ struct machine {
 	/* The device models and the rest below: one vCPU thread at a time. */
 	pthread_mutex_t lock;
 	struct uart com1;
+	struct pit pit;		/* channel 2, for the guest's TSC calibration */
+	struct rtc rtc;
 	struct ioapic ioapic;
 	struct virtio_dev *virtio[VIRTIO_MAX_DEVICES];	/* slot i: window i, pin 16 + i */
 	unsigned int nr_virtio;

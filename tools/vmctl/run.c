@@ -507,8 +507,10 @@ static int machine_create(struct machine *m, const struct run_opts *o)
 		}
 	}
 	uart_init(&m->com1, UART_COM1_BASE, stdout, m->linux ? com1_irq : NULL, m);
-	if (m->linux)
+	if (m->linux) {
 		ioapic_init(&m->ioapic, &m->vm, o->cpus);
+		rtc_init(&m->rtc);
+	}
 	return 0;
 }
 
