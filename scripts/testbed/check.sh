@@ -6,7 +6,7 @@
 # failure). Each phase's output is in $LVMM_OUT/logs/PHASE.log.
 # Environment: LVMM_CHECK_TIMEOUT (whole run, default 85 min: under CI's
 # 90), LVMM_BOOT_TIMEOUT (per QEMU boot, default 1200 s),
-# LVMM_VMX_BOOT_TIMEOUT (per Bochs boot, default 1800 s), LVMM_KERNELS (booted
+# LVMM_VMX_BOOT_TIMEOUT (per Bochs boot, default 2700 s), LVMM_KERNELS (booted
 # in QEMU for SVM, default "test stock"), LVMM_VMX_KERNELS (booted in Bochs
 # for VMX, default "test"; empty skips Bochs), and run-qemu.sh's
 # LVMM_TEST_TIMEOUT etc.
@@ -81,7 +81,7 @@ done
 # corei7_skylake_x has VMX with EPT and unrestricted guest.
 for k in $vmx_kernels; do
 	phase "boot-vmx-$k" bash "$TESTBED_DIR/run-bochs.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
-		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_VMX_BOOT_TIMEOUT:-1800}" "$LVMM_OUT/vmx-$k"
+		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_VMX_BOOT_TIMEOUT:-2700}" "$LVMM_OUT/vmx-$k"
 	dirs+=("vmx-$k=$LVMM_OUT/vmx-$k")
 done
 # ctr on this machine's own cgroup layout (hybrid on the CI host).

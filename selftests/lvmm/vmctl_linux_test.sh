@@ -128,15 +128,22 @@ grep '^vmctl: stats' "$tmp/out" | sed 's/^/# /' >>"$tmp/tap"
 
 # An interactive session: vmctl on a terminal (raw mode), the guest's
 # shell on its ttyS0. What is typed must run in the guest: the answer
-# (42-typed) appears only if the shell computed it.
-"$PTY" --timeout 400 --wait-for 'guest$ ' --input 'echo $((6 * 7))-typed; poweroff -f\n' -- \
-	vmctl run --kernel "$KERNEL" --initrd /guests/initrd.cpio.gz --memory 128M \
-	--cmdline "console=ttyS0 quiet lvmm.shell" >"$tmp/out" 2>&1
-rc=$?
-echo "(exit status $rc)" >>"$tmp/out"
-expect "a command typed at the guest's shell prompt runs there" '42-typed'
-[ $rc -eq 0 ] && ok "the typed poweroff ends vmctl with status 0" ||
-	notok "the typed poweroff ends vmctl with status 0 (got $rc)"
+# (42-typed) appears only if the shell computed it. It exercises vmctl's
+# UART, not the hypervisor, so Bochs (VMX), where a nested boot takes
+# minutes, leaves it to the QEMU beds.
+if grep -qw vmx /proc/cpuinfo; then
+	echo "ok $((n += 1)) # SKIP interactive shell: a second nested boot under Bochs; runs in the QEMU (SVM) beds" >>"$tmp/tap"
+	echo "ok $((n += 1)) # SKIP typed poweroff: see above" >>"$tmp/tap"
+else
+	"$PTY" --timeout 400 --wait-for 'guest$ ' --input 'echo $((6 * 7))-typed; poweroff -f\n' -- \
+		vmctl run --kernel "$KERNEL" --initrd /guests/initrd.cpio.gz --memory 128M \
+		--cmdline "console=ttyS0 quiet lvmm.shell" >"$tmp/out" 2>&1
+	rc=$?
+	echo "(exit status $rc)" >>"$tmp/out"
+	expect "a command typed at the guest's shell prompt runs there" '42-typed'
+	[ $rc -eq 0 ] && ok "the typed poweroff ends vmctl with status 0" ||
+		notok "the typed poweroff ends vmctl with status 0 (got $rc)"
+fi
 
 echo "1..$n"
 cat "$tmp/tap"
