@@ -6,8 +6,9 @@
 # soon as it runs (lvmm.bench), so vmctl's wall time is boot to init plus
 # a power-off of a few milliseconds. Engines alternate each round; the
 # first round warms caches and is not counted. Prints each engine's
-# median, the ratio lvmm/KVM (the goal: <= 1) and lvmm's exits by kind
-# during its last boot (vmctl --stats). BENCH_LINUX_ROUNDS (3) rounds.
+# median, the ratio lvmm/KVM (the goal: <= 1) and each engine's exits by
+# kind during its last boot (vmctl --stats: lvmm's counters, and KVM's own
+# from KVM_GET_STATS_FD). BENCH_LINUX_ROUNDS (3) rounds.
 ROUNDS=${BENCH_LINUX_ROUNDS:-3}
 KO=${LVMM_KO:-/lvmm.ko}
 tmp=$(mktemp -d)
@@ -31,7 +32,7 @@ while [ $i -le "$ROUNDS" ]; do
 		*status=0) [ $i -eq 0 ] || echo "$line" >>"$tmp/$eng" ;;
 		*) say "$eng boot failed: $(tail -n 5 "$tmp/err") $(tail -n 5 "$tmp/out")"; fail=1 ;;
 		esac
-		[ $eng = lvmm ] && grep '^vmctl: stats' "$tmp/err" >"$tmp/stats"
+		grep '^vmctl: stats' "$tmp/err" >"$tmp/stats.$eng"
 	done
 	i=$((i + 1))
 done
@@ -45,7 +46,13 @@ median() {	# wall_us of the lines in file $1, in ms
 [ -s "$tmp/lvmm" ] && [ -s "$tmp/kvm" ] || { say "FAILED: no complete boots"; exit 1; }
 l=$(median "$tmp/lvmm") k=$(median "$tmp/kvm")
 say "boot to init and power-off, 2 vCPUs, 256 MiB, medians of $ROUNDS: lvmm $l ms, kvm $k ms"
-say "lvmm's exits during its last boot (vmctl --stats):"
-sed 's/^vmctl: stats:/bench: linux:  /' "$tmp/stats"
+for eng in lvmm kvm; do
+	say "$eng's exits during its last boot (vmctl --stats):"
+	sed 's/^vmctl: stats:/bench: linux:  /' "$tmp/stats.$eng"
+done
+rate() { sed -n 's/.* exits, \([0-9]*\) per second$/\1/p' "$tmp/stats.$1" | head -n 1; }
+lr=$(rate lvmm) kr=$(rate kvm)
+[ -n "$lr" ] && [ -n "$kr" ] && [ "$kr" -gt 0 ] &&
+	awk -v l="$lr" -v k="$kr" 'BEGIN { printf "bench: linux boot exit-rate ratio lvmm/kvm: %.2f (lvmm %d/s, kvm %d/s)\n", l / k, l, k }'
 awk -v l="$l" -v k="$k" 'BEGIN { printf "bench: linux boot ratio lvmm/kvm: %.2f (lvmm %d ms, kvm %d ms)\n", l / k, l, k }'
 exit $fail

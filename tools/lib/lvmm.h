@@ -37,7 +37,8 @@ int lvmm_vm_create(struct lvmm_vm *vm);
 /*
  * The same on @engine: LVMM_ENGINE_KVM opens /dev/kvm ($KVM_DEV) and makes
  * every call below act on KVM, with the lvmm ABI's structures and exits
- * (no LVMM_INTERRUPT, no vCPU statistics; the irqchip is KVM's split one).
+ * (no LVMM_INTERRUPT; KVM's own counters instead of LVMM_GET_VCPU_STATS;
+ * the irqchip is KVM's split one).
  */
 int lvmm_vm_create_engine(struct lvmm_vm *vm, enum lvmm_engine engine);
 void lvmm_vm_destroy(struct lvmm_vm *vm);
@@ -96,5 +97,18 @@ const char *lvmm_exit_name(uint32_t reason);
 int lvmm_get_vcpu_stats(struct lvmm_vcpu *vcpu, struct lvmm_vcpu_stats *stats);
 /* "io", "page_fault", ... for an enum lvmm_stat index. */
 const char *lvmm_stat_name(unsigned int stat);
+
+/* One named counter of a vCPU. */
+struct lvmm_counter {
+	char name[32];
+	uint64_t value;
+};
+
+/*
+ * KVM engine only: KVM's own cumulative event counters of @vcpu ("exits",
+ * "io_exits", "halt_exits", ...; KVM_GET_STATS_FD, Linux 5.14+). Returns
+ * how many were stored in @out (at most @max) or -errno.
+ */
+int lvmm_kvm_vcpu_counters(struct lvmm_vcpu *vcpu, struct lvmm_counter *out, unsigned int max);
 
 #endif /* LIBLVMM_H */
