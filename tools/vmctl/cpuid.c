@@ -3,9 +3,10 @@
  * The CPUID table a Linux guest sees: the host CPU's identity and only
  * the features lvmm can stand behind (each is either handled natively by
  * the CPU for the guest, or emulated by lvmm): the local APIC with x2APIC
- * and the TSC-deadline timer when the in-kernel APIC is there; no MTRRs,
- * no XSAVE/AVX (lvmm switches the FPU with FXSAVE-level state for now),
- * no performance counters, no MCE; the hypervisor bit set.
+ * when the in-kernel APIC is there, and its TSC-deadline timer when the
+ * host kernel knows the TSC's rate; no MTRRs, no XSAVE/AVX (lvmm switches
+ * the FPU with FXSAVE-level state for now), no performance counters, no
+ * MCE; the hypervisor bit set.
  */
 #include <cpuid.h>
 #include <string.h>
@@ -71,12 +72,16 @@ static void add(struct lvmm_cpuid_entry *t, unsigned int *n, uint32_t fn,
 }
 
 unsigned int vmctl_cpuid_table(struct lvmm_cpuid_entry *t, unsigned int max, unsigned int vcpu,
-			       int apic)
+			       unsigned int emulated)
 {
 	unsigned int a, b, c, d, ext, n = 0;
+	int apic = emulated & VMCTL_CPUID_APIC;
 	/* Emulated by lvmm, so offered whatever the host has. */
-	uint32_t apic_ecx = apic ? F1C_X2APIC | F1C_TSC_DEADLINE : 0;
+	uint32_t apic_ecx = apic ? F1C_X2APIC : 0;
 	uint32_t apic_edx = apic ? F1D_APIC : 0;
+
+	if (apic && (emulated & VMCTL_CPUID_TSC_DEADLINE))
+		apic_ecx |= F1C_TSC_DEADLINE;
 
 	if (max < 8)
 		return 0;

@@ -6,8 +6,12 @@
 #include <stdint.h>
 #include <linux/lvmm.h>
 
-/* Fill up to @max entries for vCPU @vcpu (@apic: in-kernel APIC); returns how many. */
+/* What the hypervisor emulates for the guest, beyond the host's CPU features. */
+#define VMCTL_CPUID_APIC		1U	/* the in-kernel local APIC */
+#define VMCTL_CPUID_TSC_DEADLINE	2U	/* its TSC-deadline mode: needs the TSC rate */
+
+/* Fill up to @max entries for vCPU @vcpu with @emulated (VMCTL_CPUID_*); returns how many. */
 unsigned int vmctl_cpuid_table(struct lvmm_cpuid_entry *t, unsigned int max, unsigned int vcpu,
-			       int apic);
+			       unsigned int emulated);
 
 #endif /* VMCTL_CPUID_H */

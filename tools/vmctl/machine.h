@@ -27,6 +27,7 @@ struct machine {
 	struct linux_boot boot;
 	char cmdline[BOOT_CMDLINE_MAX];
 	int linux;		/* a bzImage guest, not a flat one */
+	int tsc_khz;		/* the TSC rate the guest sees; 0 if the host has none */
 
 	/* The device models and the rest below: one vCPU thread at a time. */
 	pthread_mutex_t lock;

@@ -324,7 +324,9 @@ static int set_real_mode_entry(struct lvmm_vcpu *vcpu, uint64_t addr)
 static int setup_linux_vcpu(struct machine *m, struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_cpuid_entry cpuid[LVMM_MAX_CPUID_ENTRIES];
-	unsigned int n = vmctl_cpuid_table(cpuid, LVMM_MAX_CPUID_ENTRIES, vcpu->id, 1);
+	unsigned int n = vmctl_cpuid_table(cpuid, LVMM_MAX_CPUID_ENTRIES, vcpu->id,
+					   VMCTL_CPUID_APIC |
+					   (m->tsc_khz ? VMCTL_CPUID_TSC_DEADLINE : 0));
 	int ret = lvmm_set_cpuid(vcpu, cpuid, n);
 
 	if (ret || vcpu->id)
@@ -428,17 +430,27 @@ static int prepare_linux(struct machine *m, const struct run_opts *o)
 	}
 	khz = lvmm_get_tsc_khz(&m->vm);
 	snprintf(m->cmdline, sizeof(m->cmdline), "%s", o->cmdline ? o->cmdline : "");
-	if (khz > 0 && !strstr(m->cmdline, "tsc_early_khz="))
-		snprintf(m->cmdline + strlen(m->cmdline), sizeof(m->cmdline) - strlen(m->cmdline),
-			 "%stsc_early_khz=%d", m->cmdline[0] ? " " : "", khz);
-	/*
-	 * The guest's TSC is the host's plus a constant offset: let it keep
-	 * the TSC as clocksource instead of checking it against jiffies,
-	 * whose ticks run late whenever the vCPU thread waits for a CPU.
-	 */
-	if (!strstr(m->cmdline, "tsc="))
-		snprintf(m->cmdline + strlen(m->cmdline), sizeof(m->cmdline) - strlen(m->cmdline),
-			 " tsc=reliable");
+	if (khz > 0) {
+		m->tsc_khz = khz;
+		if (!strstr(m->cmdline, "tsc_early_khz="))
+			snprintf(m->cmdline + strlen(m->cmdline),
+				 sizeof(m->cmdline) - strlen(m->cmdline),
+				 "%stsc_early_khz=%d", m->cmdline[0] ? " " : "", khz);
+		/*
+		 * The guest's TSC is the host's plus a constant offset: let
+		 * it keep the TSC as clocksource instead of checking it
+		 * against jiffies, whose ticks run late whenever the vCPU
+		 * thread waits for a CPU.
+		 */
+		if (!strstr(m->cmdline, "tsc="))
+			snprintf(m->cmdline + strlen(m->cmdline),
+				 sizeof(m->cmdline) - strlen(m->cmdline), " tsc=reliable");
+	} else {
+		/* A TSC-deadline timer cannot be timed without the TSC's rate. */
+		fprintf(stderr, "vmctl: warning: the host kernel knows no TSC rate (%s): "
+			"the guest gets no TSC-deadline timer and calibrates its TSC itself\n",
+			khz < 0 ? strerror(-khz) : "rate 0");
+	}
 	/* A panicked guest resets at once (vmctl exits) instead of hanging. */
 	if (!strstr(m->cmdline, "panic="))
 		snprintf(m->cmdline + strlen(m->cmdline), sizeof(m->cmdline) - strlen(m->cmdline),
