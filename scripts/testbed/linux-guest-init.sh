@@ -11,13 +11,6 @@ say() { echo "lvmm-guest: $*" >/dev/kmsg; }
 say "init running"
 # lvmm.bench (make bench): boot to init is all that is timed.
 grep -qw lvmm.bench /proc/cmdline && poweroff -f
-# lvmm.shell on the command line: an interactive shell on the console.
-if grep -qw lvmm.shell /proc/cmdline; then
-	export PS1='guest$ '
-	setsid -c sh </dev/ttyS0 >/dev/ttyS0 2>&1
-	say "the shell ended"
-	poweroff -f
-fi
 say "cpus online $(grep -c '^processor' /proc/cpuinfo)"
 say "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 say "clockevent $(cat /sys/devices/system/clockevents/clockevent0/current_device)"
@@ -30,12 +23,16 @@ read -t 2 line <&3
 say "sleep 2 ends"
 
 # The virtio-mmio devices vmctl declared in the DSDT: load the stock
-# kernel's drivers, then use each device; the test checks what the host
-# sees (the disk image, vmctl's output, the tap).
-if [ -f /lib/modules/order ]; then
-	for m in $(cat /lib/modules/order); do
-		insmod "/lib/modules/$m" || say "insmod $m failed"
+# kernel's drivers (when this is that kernel; the test kernel has them
+# built in), then use each device; the test checks what the host sees
+# (the disk image, vmctl's output, the tap).
+mods=/lib/modules/$(uname -r)
+if [ -f "$mods/order" ]; then
+	for m in $(cat "$mods/order"); do
+		insmod "$mods/$m" || say "insmod $m failed"
 	done
+fi
+if [ -d /sys/bus/virtio ]; then
 	say "virtio devices $(ls /sys/bus/virtio/devices | wc -l)"
 	if [ -b /dev/vda ]; then
 		say "vda reads $(dd if=/dev/vda bs=16 count=1 2>/dev/null)"
@@ -62,6 +59,12 @@ if [ -f /lib/modules/order ]; then
 			say "ping 10.0.2.1 unanswered"
 		fi
 	fi
+fi
+# lvmm.shell on the command line: then an interactive shell on the console.
+if grep -qw lvmm.shell /proc/cmdline; then
+	export PS1='guest$ '
+	setsid -c sh </dev/ttyS0 >/dev/ttyS0 2>&1
+	say "the shell ended"
 fi
 say "powering off"
 poweroff -f

@@ -7,6 +7,7 @@
 #   /usr/bin/crun, /usr/bin/runc + libraries  <- the host's (reference runtimes)
 #   /usr/bin/vmctl (and /vmctl), /guests/*.bin <- tools/vmctl/
 #   /guests/bzImage                            <- $LVMM_GUEST_KERNEL (the VM's own kernel)
+#   /guests/test-bzImage                       <- $LVMM_GUEST_TEST_KERNEL (if set)
 #   /guests/initrd.cpio.gz                     <- busybox + linux-guest-init.sh + the
 #                                                 virtio modules ($LVMM_GUEST_MODULES), for it
 #   /usr/bin/ctr                               <- tools/ctr/ctr
@@ -80,20 +81,26 @@ done
 # and a busybox initramfs for that guest.
 if [ -n "${LVMM_GUEST_KERNEL:-}" ]; then
 	install -D -m 644 "$LVMM_GUEST_KERNEL" "$root/guests/bzImage"
+	# The project's test kernel too, where stage.sh offers it.
+	[ -z "${LVMM_GUEST_TEST_KERNEL:-}" ] ||
+		install -D -m 644 "$LVMM_GUEST_TEST_KERNEL" "$root/guests/test-bzImage"
 	groot=$(mktemp -d)
 	mkdir -p "$groot"/{bin,dev,proc,sys,tmp}
 	cp /bin/busybox "$groot/bin/"
 	for a in sh mount echo cat grep sleep reboot poweroff tr cut setsid mkfifo; do ln -s busybox "$groot/bin/$a"; done
-	for a in ls dd od head wc ip ping sync insmod stty tty ps; do ln -s busybox "$groot/bin/$a"; done
-	# The stock kernel's virtio drivers, in load order (the init loads them).
-	mkdir -p "$groot/lib/modules"
+	for a in ls dd od head wc ip ping sync insmod stty tty ps uname; do ln -s busybox "$groot/bin/$a"; done
+	# The stock kernel's virtio drivers, in load order, under its release
+	# (the init loads them when it runs that kernel; the test kernel has
+	# them built in).
+	gmods=$groot/lib/modules/$(basename "$(dirname "${LVMM_GUEST_MODULES:-/none/x}")")
+	mkdir -p "$gmods"
 	for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio block/virtio_blk \
 		char/hw_random/virtio-rng char/virtio_console ../net/core/failover \
 		net/net_failover net/virtio_net; do
 		f=${LVMM_GUEST_MODULES:-/nonexistent}/drivers/$m.ko
 		[ -f "$f" ] || continue
-		cp "$f" "$groot/lib/modules/"
-		echo "${m##*/}.ko" >>"$groot/lib/modules/order"
+		cp "$f" "$gmods/"
+		echo "${m##*/}.ko" >>"$gmods/order"
 	done
 	install -m 755 "$TESTBED_DIR/linux-guest-init.sh" "$groot/init"
 	(cd "$groot" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |

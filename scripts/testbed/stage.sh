@@ -43,10 +43,12 @@ while [ ${#want[@]} -gt 0 ]; do
 	IFS=, read -ra deps <<<"$(modinfo -F depends "${path[$m]}")"
 	want+=("${deps[@]}")
 done
-# The Linux guest of vmctl's tests is Debian's kernel in every bed: the
-# KASAN test kernel is too slow to boot nested under emulation.
+# The Linux guests of vmctl's tests, in every bed: Debian's kernel and,
+# when it has been built (make check builds it first), the test kernel.
 guest=$image
 [ "$kind" = stock ] || { info=$(bash "$TESTBED_DIR/fetch-stock.sh") && guest=${info%%$'\n'*}; }
 gver=${guest##*/vmlinuz-}
-LVMM_GUEST_KERNEL=$guest LVMM_GUEST_MODULES=${guest%/boot/*}/lib/modules/$gver/kernel bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
+test_guest=$(bash "$TESTBED_DIR/build-kernel.sh" --print-dir-if-built)
+[ -z "$test_guest" ] || test_guest=$test_guest/arch/x86/boot/bzImage
+LVMM_GUEST_TEST_KERNEL=$test_guest LVMM_GUEST_KERNEL=$guest LVMM_GUEST_MODULES=${guest%/boot/*}/lib/modules/$gver/kernel bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
 echo "$image" >"$out/kernel"
