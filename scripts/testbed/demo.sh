@@ -45,7 +45,7 @@ limit=${LVMM_BOOT_TIMEOUT:-600}
 # boot: the stock kernel is XZ-compressed). LVMM_BENCH_BEDS picks.
 beds=svm
 [ "$mode" = bench ] && beds=${LVMM_BENCH_BEDS:-svm vmx}
-rc=0
+rc=0 results=()
 for bed in $beds; do
 	case $bed in
 	svm) bash "$TESTBED_DIR/run-qemu.sh" "$kernel" "$initrd" "$mode" "$limit" "$out" ;;
@@ -55,6 +55,8 @@ for bed in $beds; do
 	dir=$out
 	[ "$bed" = vmx ] && dir=$out/vmx
 	show "$dir" || rc=$?
+	[ ! -f "$dir/results.log" ] || results+=("$dir/results.log")
 done
-[ "$mode" != bench ] || grep -h 'ratio lvmm/kvm\|ctr ratio' "$out/results.log" "$out/vmx/results.log" 2>/dev/null
+# The ratio lines of every bed that ran, last.
+[ "$mode" != bench ] || [ ${#results[@]} -eq 0 ] || grep -h 'ratio lvmm/kvm\|ctr ratio' "${results[@]}" || true
 exit "$rc"
