@@ -344,6 +344,10 @@ expect "unknown namespace type named" 'unknown namespace type "bogus"'
 conf '"/bin/nosuchprogram"'
 run bad4
 expect "missing binary named" 'nosuchprogram'
+conf '"true"'
+sed -i 's/^  "linux": {/  "linux": { "timeOffsets": { "monotonic": { "secs": 10 } },/' "$B/config.json"
+run bad5
+expect "unsupported linux.timeOffsets named" 'linux.timeOffsets is not supported'
 leftovers >"$tmp/out"
 [ -s "$tmp/out" ] && notok "errors leave no state, cgroup or process behind" ||
 	ok "errors leave no state, cgroup or process behind"

@@ -305,6 +305,12 @@ static int parse_linux(struct ctr_spec *s, json_object *l)
 		ctr_err("config.json: linux.intelRdt and linux.personality are not supported by ctr");
 		return -EINVAL;
 	}
+	/* The clock offsets must be set before the first task enters the namespace. */
+	if (get(l, "timeOffsets")) {
+		ctr_err("config.json: linux.timeOffsets is not supported by ctr "
+			"(a time namespace without offsets is)");
+		return -EINVAL;
+	}
 	return 0;
 }
 
