@@ -356,6 +356,7 @@ static const u8 exit_stat[] = {
 	[LVMM_X_IO] = LVMM_STAT_IO,
 	[LVMM_X_NOP] = LVMM_STAT_OTHER,
 	[LVMM_X_HLT] = LVMM_STAT_HLT,
+	[LVMM_X_PAUSE] = LVMM_STAT_PAUSE,
 	[LVMM_X_CPUID] = LVMM_STAT_CPUID,
 	[LVMM_X_RDMSR] = LVMM_STAT_MSR,
 	[LVMM_X_WRMSR] = LVMM_STAT_MSR,
@@ -392,6 +393,10 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *x)
 			return lvmm_lapic_halt(vcpu);
 		run->exit_reason = LVMM_EXIT_HLT;
 		return 0;
+	case LVMM_X_PAUSE:
+		vcpu->rip = next_rip(vcpu, x);
+		lvmm_vcpu_on_spin(vcpu);
+		return 1;
 	case LVMM_X_CPUID:
 		return handle_cpuid(vcpu, x);
 	case LVMM_X_RDMSR:

@@ -32,6 +32,7 @@ enum lvmm_exit_kind {
 	LVMM_X_NPF,		/* second-level page fault */
 	LVMM_X_NOP,		/* skip the instruction (INVD) */
 	LVMM_X_HLT,
+	LVMM_X_PAUSE,		/* a spinning PAUSE loop */
 	LVMM_X_CPUID,
 	LVMM_X_RDMSR,
 	LVMM_X_WRMSR,
@@ -112,6 +113,8 @@ struct lvmm_arch_ops {
 	void (*inject_irq)(struct lvmm_vcpu *vcpu, u8 vector);
 	void (*inject_exception)(struct lvmm_vcpu *vcpu, u8 vector, bool has_error, u32 error);
 	void (*set_irq_window)(struct lvmm_vcpu *vcpu, bool enable);
+	/* The CPU exits on spinning PAUSE loops (PLE, pause filter). */
+	bool (*has_pause_exits)(void);
 	/* LVMM_X_BACKEND exits, with interrupts on: 1 re-enters, 0 returns. */
 	int (*handle_exit)(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 };
@@ -170,6 +173,9 @@ struct lvmm_vcpu {
 
 	u64 misc_enable;		/* IA32_MISC_ENABLE, read by Intel guests */
 
+	/* The thread of the last LVMM_RUN, for directed yields; under vm->lock. */
+	struct pid *pid;
+
 	/* LVMM_GET_VCPU_STATS; written by the vCPU's thread only. */
 	u64 stats[LVMM_STAT_NR];
 
@@ -199,6 +205,10 @@ void lvmm_vcpu_kick(struct lvmm_vcpu *vcpu);
 /* MSRs as the guest sees them: the core's, the local APIC's, then the backend's. */
 int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
 int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data);
+
+/* yield.c */
+void lvmm_vcpu_set_pid(struct lvmm_vcpu *vcpu);
+void lvmm_vcpu_on_spin(struct lvmm_vcpu *vcpu);
 
 /* exit.c: returns 1 to re-enter the guest, 0 to return to userspace. */
 int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);

@@ -22,6 +22,8 @@ static long lvmm_dev_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 	case LVMM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : PAGE_SIZE;
 	case LVMM_CHECK_EXTENSION:
+		if (arg == LVMM_CAP_PAUSE_EXITS)
+			return lvmm_ops->has_pause_exits();
 		return arg == LVMM_CAP_IRQCHIP || arg == LVMM_CAP_VCPU_STATS;
 	case LVMM_GET_TSC_KHZ:
 		return arg ? -EINVAL : (tsc_khz ? (long)tsc_khz : -EIO);

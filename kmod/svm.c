@@ -38,7 +38,7 @@ static DEFINE_PER_CPU(struct page *, svm_host_vmcb);	/* VMSAVE of the host */
 static void *svm_iopm, *svm_msrpm;
 static DEFINE_IDA(svm_asids);
 static u32 svm_max_asid;
-static bool svm_has_nrips, svm_has_flushbyasid;
+static bool svm_has_nrips, svm_has_flushbyasid, svm_has_pause_filter;
 
 static struct lvmm_svm *to_svm(struct lvmm_vcpu *vcpu)
 {
@@ -91,6 +91,7 @@ static int svm_hardware_setup(void)
 	svm_max_asid = cpuid_ebx(SVM_CPUID_FUNC) - 1;
 	svm_has_nrips = boot_cpu_has(X86_FEATURE_NRIPS);
 	svm_has_flushbyasid = boot_cpu_has(X86_FEATURE_FLUSHBYASID);
+	svm_has_pause_filter = boot_cpu_has(X86_FEATURE_PAUSEFILTER);
 
 	/* Every port and every MSR exits: the core decides what to allow. */
 	svm_iopm = alloc_pages_exact(IOPM_SIZE, GFP_KERNEL);
@@ -108,8 +109,8 @@ static int svm_hardware_setup(void)
 		if (!per_cpu(svm_hsave, cpu) || !per_cpu(svm_host_vmcb, cpu))
 			goto nomem;
 	}
-	pr_info("lvmm: SVM with NPT, %u ASIDs, NRIP save %s\n", svm_max_asid,
-		svm_has_nrips ? "yes" : "no");
+	pr_info("lvmm: SVM with NPT, %u ASIDs, NRIP save %s, pause filter %s\n", svm_max_asid,
+		svm_has_nrips ? "yes" : "no", svm_has_pause_filter ? "yes" : "no");
 	return 0;
 
 nomem:
@@ -184,6 +185,13 @@ static void svm_vcpu_reset(struct lvmm_vcpu *vcpu)
 	c->int_ctl = V_INTR_MASKING_MASK;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = lvmm_mmu_root_pa(&vcpu->vm->mmu);
+	if (svm_has_pause_filter) {
+		/* Exit after 3000 PAUSEs, each at most 128 cycles apart: a spin loop. */
+		set_intercept(c, INTERCEPT_PAUSE);
+		c->pause_filter_count = 3000;
+		if (boot_cpu_has(X86_FEATURE_PFTHRESHOLD))
+			c->pause_filter_thresh = 128;
+	}
 
 	/* The architectural reset state, as after INIT. */
 	init_seg(&s->cs, 0xf000, 0x9b, 0xffff0000);
@@ -557,6 +565,11 @@ static const struct lvmm_pte_format svm_npt_format = {
 	.writable = _PAGE_RW,
 };
 
+static bool svm_has_pause_exits(void)
+{
+	return svm_has_pause_filter;
+}
+
 const struct lvmm_arch_ops lvmm_svm_ops = {
 	.name = "svm",
 	.tdp_levels = svm_tdp_levels,
@@ -577,4 +590,5 @@ const struct lvmm_arch_ops lvmm_svm_ops = {
 	.inject_irq = svm_inject_irq,
 	.inject_exception = svm_inject_exception,
 	.set_irq_window = svm_set_irq_window,
+	.has_pause_exits = svm_has_pause_exits,
 };

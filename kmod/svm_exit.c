@@ -74,6 +74,9 @@ void lvmm_svm_decode_exit(u64 code, u64 info1, u64 info2, u64 nrip, struct lvmm_
 	case SVM_EXIT_HLT:
 		set_insn(x, LVMM_X_HLT, 1, nrip);
 		break;
+	case SVM_EXIT_PAUSE:
+		set_insn(x, LVMM_X_PAUSE, 2, nrip);
+		break;
 	case SVM_EXIT_CPUID:
 		set_insn(x, LVMM_X_CPUID, 2, nrip);
 		break;

@@ -398,6 +398,7 @@ static long lvmm_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long a
 
 	switch (cmd) {
 	case LVMM_RUN:
+		lvmm_vcpu_set_pid(vcpu);
 		ret = arg ? -EINVAL : lvmm_vcpu_run(vcpu);
 		break;
 	case LVMM_GET_REGS:
@@ -459,6 +460,7 @@ static int lvmm_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 static void lvmm_vcpu_free(struct lvmm_vcpu *vcpu)
 {
 	lvmm_lapic_free(vcpu);
+	put_pid(vcpu->pid);
 	lvmm_ops->vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->run);

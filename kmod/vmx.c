@@ -89,6 +89,11 @@ static int vmx_check_firmware(void)
 	return 0;
 }
 
+static bool vmx_has_pause_exits(void)
+{
+	return lvmm_vmx_config.proc2 & SECONDARY_EXEC_PAUSE_LOOP_EXITING;
+}
+
 static int vmx_setup_controls(u64 basic)
 {
 	bool true_ctls = basic & VMX_BASIC_TRUE_CTLS;
@@ -111,7 +116,8 @@ static int vmx_setup_controls(u64 basic)
 	if (!((cap >> 32) & CPU_BASED_INTR_WINDOW_EXITING))
 		return -EIO;
 	rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS2, cap);
-	if (lvmm_vmx_adjust_controls(ept_needed, SECONDARY_EXEC_ENABLE_VPID, cap,
+	if (lvmm_vmx_adjust_controls(ept_needed, SECONDARY_EXEC_ENABLE_VPID |
+				     SECONDARY_EXEC_PAUSE_LOOP_EXITING, cap,
 				     &lvmm_vmx_config.proc2)) {
 		pr_err("lvmm: VMX without EPT and unrestricted guest is not supported\n");
 		return -ENODEV;
@@ -219,8 +225,9 @@ static int vmx_hardware_setup(void)
 		per_cpu(vmxon_region, cpu) = page;
 	}
 	preempt_notifier_inc();
-	pr_info("lvmm: VMX with EPT and unrestricted guest, VPID %s\n",
-		lvmm_vmx_config.has_vpid ? "yes" : "no");
+	pr_info("lvmm: VMX with EPT and unrestricted guest, VPID %s, PAUSE-loop exiting %s\n",
+		lvmm_vmx_config.has_vpid ? "yes" : "no",
+		vmx_has_pause_exits() ? "yes" : "no");
 	return 0;
 }
 
@@ -384,6 +391,11 @@ static void vmx_init_controls(struct lvmm_vmx *vmx)
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, lvmm_vmx_config.pin);
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx->proc_ctl);
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, lvmm_vmx_config.proc2);
+	if (lvmm_vmx_config.proc2 & SECONDARY_EXEC_PAUSE_LOOP_EXITING) {
+		/* PAUSEs at most 128 cycles apart for 4096 cycles: a spin loop (KVM's defaults). */
+		vmcs_write(PLE_GAP, 128);
+		vmcs_write(PLE_WINDOW, 4096);
+	}
 	vmcs_write(VM_EXIT_CONTROLS, lvmm_vmx_config.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, lvmm_vmx_config.entry);
 	/* #AC and #DB loops would never let the host back in (CVE-2015-5307/8104). */
@@ -700,5 +712,6 @@ const struct lvmm_arch_ops lvmm_vmx_ops = {
 	.inject_irq = vmx_inject_irq,
 	.inject_exception = vmx_inject_exception,
 	.set_irq_window = vmx_set_irq_window,
+	.has_pause_exits = vmx_has_pause_exits,
 	.handle_exit = vmx_handle_exit,
 };

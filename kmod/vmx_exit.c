@@ -102,6 +102,9 @@ void lvmm_vmx_decode_exit(const struct lvmm_vmx_exit_info *e, struct lvmm_exit *
 	case EXIT_REASON_HLT:
 		set_insn(x, LVMM_X_HLT, e);
 		break;
+	case EXIT_REASON_PAUSE_INSTRUCTION:
+		set_insn(x, LVMM_X_PAUSE, e);
+		break;
 	case EXIT_REASON_CPUID:
 		set_insn(x, LVMM_X_CPUID, e);
 		break;

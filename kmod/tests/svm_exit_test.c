@@ -78,6 +78,7 @@ static void fixed_length_instructions(struct kunit *test)
 		{ SVM_EXIT_MSR, 1, LVMM_X_WRMSR, 2 },
 		{ SVM_EXIT_VMMCALL, 0, LVMM_X_HYPERCALL, 3 },
 		{ SVM_EXIT_INVD, 0, LVMM_X_NOP, 2 },
+		{ SVM_EXIT_PAUSE, 0, LVMM_X_PAUSE, 2 },
 	};
 	struct lvmm_exit x;
 	unsigned int i;

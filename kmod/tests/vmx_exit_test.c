@@ -98,6 +98,7 @@ static void instructions(struct kunit *test)
 		{ EXIT_REASON_MSR_WRITE, LVMM_X_WRMSR },
 		{ EXIT_REASON_VMCALL, LVMM_X_HYPERCALL },
 		{ EXIT_REASON_INVD, LVMM_X_NOP },
+		{ EXIT_REASON_PAUSE_INSTRUCTION, LVMM_X_PAUSE },
 	};
 	struct lvmm_exit x;
 	unsigned int i;

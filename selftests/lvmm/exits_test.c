@@ -44,7 +44,7 @@ TEST_F(vm, stats_count_exits)
 	static const unsigned int kinds[] = {
 		LVMM_STAT_HOST_INTR, LVMM_STAT_IO, LVMM_STAT_MMIO, LVMM_STAT_APIC_MMIO,
 		LVMM_STAT_PAGE_FAULT, LVMM_STAT_MSR, LVMM_STAT_CPUID, LVMM_STAT_HLT,
-		LVMM_STAT_IRQ_WINDOW, LVMM_STAT_OTHER,
+		LVMM_STAT_IRQ_WINDOW, LVMM_STAT_OTHER, LVMM_STAT_PAUSE,
 	};
 	struct lvmm_vcpu *v = &self->t.vcpu;
 	struct lvmm_vcpu_stats st;

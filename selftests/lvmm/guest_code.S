@@ -118,6 +118,14 @@ GUEST_SNIPPET(guest_spin16)
 	jmp	1b
 GUEST_END(guest_spin16)
 
+/* %ecx PAUSEs in a tight loop, as a spin-wait on a lock, then HLT. */
+GUEST_SNIPPET(guest_pause16)
+1:	pause
+	dec	%ecx
+	jnz	1b
+	hlt
+GUEST_END(guest_pause16)
+
 /* Add 1 to the dword at (%si) %cx times, then HLT. */
 GUEST_SNIPPET(guest_count16)
 1:	incl	(%si)

@@ -33,6 +33,7 @@ DECLARE_SNIPPET(guest_int3_16);
 DECLARE_SNIPPET(guest_mem16);
 DECLARE_SNIPPET(guest_spin16);
 DECLARE_SNIPPET(guest_count16);
+DECLARE_SNIPPET(guest_pause16);
 DECLARE_SNIPPET(guest_irq16);
 DECLARE_SNIPPET(guest_irq_handler16);
 DECLARE_SNIPPET(guest_apic16);

@@ -359,6 +359,8 @@ const char *lvmm_stat_name(unsigned int stat)
 		[LVMM_STAT_HALT_SLEEPS] = "halt_sleeps",
 		[LVMM_STAT_IRQ_INJECTED] = "irq_injected",
 		[LVMM_STAT_USER_EXITS] = "user_exits",
+		[LVMM_STAT_PAUSE] = "pause",
+		[LVMM_STAT_DIRECTED_YIELDS] = "directed_yields",
 	};
 
 	if (stat < sizeof(names) / sizeof(names[0]) && names[stat])

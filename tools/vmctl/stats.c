@@ -19,7 +19,7 @@ struct row {
 static const unsigned int lvmm_exit_kinds[] = {
 	LVMM_STAT_HOST_INTR, LVMM_STAT_IO, LVMM_STAT_MMIO, LVMM_STAT_APIC_MMIO,
 	LVMM_STAT_PAGE_FAULT, LVMM_STAT_MSR, LVMM_STAT_CPUID, LVMM_STAT_HLT,
-	LVMM_STAT_IRQ_WINDOW, LVMM_STAT_OTHER,
+	LVMM_STAT_IRQ_WINDOW, LVMM_STAT_PAUSE, LVMM_STAT_OTHER,
 };
 
 /* KVM's counters that count exits of one kind (they may overlap). */
@@ -97,8 +97,9 @@ static void print_lvmm_stats(struct machine *m, double seconds)
 	print_exits("lvmm", rows, ARRAY_LEN(rows), sum[LVMM_STAT_EXITS], m->ncpus, seconds);
 	print_busiest_ports(m);
 	fprintf(stderr, "vmctl: stats: %llu HLTs slept in lvmm, %llu interrupts injected, "
-		"%llu returns to vmctl\n", sum[LVMM_STAT_HALT_SLEEPS], sum[LVMM_STAT_IRQ_INJECTED],
-		sum[LVMM_STAT_USER_EXITS]);
+		"%llu returns to vmctl, %llu directed yields\n", sum[LVMM_STAT_HALT_SLEEPS],
+		sum[LVMM_STAT_IRQ_INJECTED], sum[LVMM_STAT_USER_EXITS],
+		sum[LVMM_STAT_DIRECTED_YIELDS]);
 }
 
 /* KVM's counter @name summed over the vCPUs' @c (n each), 0 if it has none. */

@@ -43,6 +43,8 @@
  */
 #define LVMM_CAP_IRQCHIP	1	/* LVMM_CREATE_IRQCHIP, LVMM_SIGNAL_MSI */
 #define LVMM_CAP_VCPU_STATS	2	/* LVMM_GET_VCPU_STATS */
+/* spinning PAUSE loops exit and yield to a preempted sibling vCPU */
+#define LVMM_CAP_PAUSE_EXITS	3
 
 /* ---- VM fd ---- */
 #define LVMM_MEM_READONLY	(1U << 0)
@@ -171,6 +173,8 @@ enum lvmm_stat {
 	LVMM_STAT_HALT_SLEEPS,		/* HLTs that slept in the kernel */
 	LVMM_STAT_IRQ_INJECTED,		/* interrupts delivered to the guest */
 	LVMM_STAT_USER_EXITS,		/* LVMM_RUN returning to userspace */
+	LVMM_STAT_PAUSE,		/* spinning PAUSE loops (LVMM_CAP_PAUSE_EXITS) */
+	LVMM_STAT_DIRECTED_YIELDS,	/* ...that gave the CPU to a sibling */
 	LVMM_STAT_NR
 };
 
