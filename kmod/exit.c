@@ -364,6 +364,7 @@ static const u8 exit_stat[] = {
 	[LVMM_X_SHUTDOWN] = LVMM_STAT_OTHER,
 	[LVMM_X_FAIL_ENTRY] = LVMM_STAT_OTHER,
 	[LVMM_X_IRQ_WINDOW] = LVMM_STAT_IRQ_WINDOW,
+	[LVMM_X_NMI_WINDOW] = LVMM_STAT_IRQ_WINDOW,
 	[LVMM_X_EXCEPTION] = LVMM_STAT_OTHER,
 	[LVMM_X_UD] = LVMM_STAT_OTHER,
 	[LVMM_X_BACKEND] = LVMM_STAT_OTHER,
@@ -416,6 +417,9 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *x)
 		return 0;
 	case LVMM_X_IRQ_WINDOW:
 		lvmm_ops->set_irq_window(vcpu, false);
+		return 1;
+	case LVMM_X_NMI_WINDOW:
+		lvmm_ops->nmi_window_exit(vcpu);
 		return 1;
 	case LVMM_X_EXCEPTION:
 		lvmm_ops->inject_exception(vcpu, x->exc.vector, x->exc.has_error, x->exc.error);

@@ -5,8 +5,9 @@
  * bus clock is 1 GHz (one count per ns before the divider), as in KVM;
  * TSC-deadline mode converts the guest's deadline with the host's
  * tsc_khz.  Only edge-triggered fixed and lowest-priority interrupts,
- * INIT and SIPI are delivered: NMI, SMI and level-triggered interrupts
- * are not (Documentation/uapi.rst).
+ * NMI (where the backend can track NMI blocking), INIT and SIPI are
+ * delivered: SMI and level-triggered interrupts are not
+ * (Documentation/uapi.rst).
  */
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -288,7 +289,7 @@ static void send_ipi(struct lvmm_vcpu *vcpu, u32 icr, u32 dest)
 	if (mode == APIC_DM_INIT && !(icr & APIC_INT_ASSERT) && (icr & APIC_INT_LEVELTRIG))
 		return;
 	if (mode != APIC_DM_FIXED && mode != APIC_DM_LOWEST && mode != APIC_DM_INIT &&
-	    mode != APIC_DM_STARTUP) {
+	    mode != APIC_DM_STARTUP && (mode != APIC_DM_NMI || !lvmm_ops->has_nmi())) {
 		pr_warn_ratelimited("lvmm: vCPU %u: IPI delivery mode %#x not emulated\n",
 				    vcpu->id, mode);
 		return;
@@ -319,9 +320,13 @@ static void send_ipi(struct lvmm_vcpu *vcpu, u32 icr, u32 dest)
 		}
 		if (!hit)
 			continue;
-		if (mode == APIC_DM_INIT || mode == APIC_DM_STARTUP)
+		if (mode == APIC_DM_INIT || mode == APIC_DM_STARTUP) {
 			send_init_sipi(t, mode, vector);
-		else if (sw_enabled(t->lapic))
+		} else if (mode == APIC_DM_NMI) {
+			/* Even to a software-disabled APIC, as on hardware. */
+			WRITE_ONCE(t->lapic->nmi_pending, true);
+			lvmm_vcpu_kick(t);
+		} else if (sw_enabled(t->lapic))
 			lvmm_lapic_set_irq(t, vector);
 	}
 	mutex_unlock(&vm->lock);
@@ -662,10 +667,11 @@ int lvmm_lapic_halt(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
 
-	if (lvmm_lapic_pending_vector(vcpu) >= 0 || service_due(a))
+	if (lvmm_lapic_pending_vector(vcpu) >= 0 || service_due(a) ||
+	    READ_ONCE(a->nmi_pending))
 		return 1;
 	lvmm_stat_inc(vcpu, LVMM_STAT_HALT_SLEEPS);
 	wait_event_interruptible(vcpu->wq, lvmm_lapic_pending_vector(vcpu) >= 0 ||
-				 service_due(a));
+				 service_due(a) || READ_ONCE(a->nmi_pending));
 	return 1;
 }

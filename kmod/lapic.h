@@ -37,6 +37,8 @@ struct lvmm_lapic {
 	/* INIT/SIPI: set by the sender, acted on by the vCPU's own thread. */
 	bool init_pending, sipi_pending, wait_sipi;
 	u8 sipi_vector;
+	/* An NMI IPI: set by the sender, injected by the vCPU (several merge). */
+	bool nmi_pending;
 };
 
 /* The pure parts, for KUnit. */

@@ -40,6 +40,7 @@ enum lvmm_exit_kind {
 	LVMM_X_SHUTDOWN,
 	LVMM_X_FAIL_ENTRY,
 	LVMM_X_IRQ_WINDOW,
+	LVMM_X_NMI_WINDOW,	/* NMIs may be unblocked (VMX window, SVM IRET) */
 	LVMM_X_EXCEPTION,	/* intercepted exception to reflect back */
 	LVMM_X_UD,		/* instruction the guest may not use: inject #UD */
 	LVMM_X_BACKEND,		/* vendor-specific: ops->handle_exit finishes it */
@@ -115,6 +116,13 @@ struct lvmm_arch_ops {
 	void (*set_irq_window)(struct lvmm_vcpu *vcpu, bool enable);
 	/* The CPU exits on spinning PAUSE loops (PLE, pause filter). */
 	bool (*has_pause_exits)(void);
+	/* NMIs for the guest: false if the CPU cannot track their blocking. */
+	bool (*has_nmi)(void);
+	bool (*nmi_allowed)(struct lvmm_vcpu *vcpu);
+	void (*inject_nmi)(struct lvmm_vcpu *vcpu);
+	/* Exit when NMIs may be unblocked; then nmi_window_exit() on that exit. */
+	void (*request_nmi_window)(struct lvmm_vcpu *vcpu);
+	void (*nmi_window_exit)(struct lvmm_vcpu *vcpu);
 	/* LVMM_X_BACKEND exits, with interrupts on: 1 re-enters, 0 returns. */
 	int (*handle_exit)(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 };

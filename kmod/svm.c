@@ -31,6 +31,13 @@ struct lvmm_svm {
 	u64 vmcb_pa;
 	u32 asid;
 	u64 exit_rip;			/* RIP at the last exit */
+	/*
+	 * SVM does not track the guest's NMI blocking: lvmm does, from the
+	 * injection to the IRET that ends the handler (intercepted), and on
+	 * until that IRET has run, i.e. RIP has left it.
+	 */
+	bool nmi_masked, awaiting_iret;
+	u64 iret_rip;
 };
 
 static DEFINE_PER_CPU(struct page *, svm_hsave);	/* MSR_VM_HSAVE_PA */
@@ -177,6 +184,8 @@ static void svm_vcpu_reset(struct lvmm_vcpu *vcpu)
 	unsigned int i;
 
 	memset(svm->vmcb, 0, PAGE_SIZE);
+	svm->nmi_masked = false;
+	svm->awaiting_iret = false;
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
 		set_intercept(c, intercepts[i]);
 	c->iopm_base_pa = virt_to_phys(svm_iopm);
@@ -543,6 +552,52 @@ static void svm_inject_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_err
 	c->event_inj_err = error;
 }
 
+static bool svm_has_nmi(void)
+{
+	return true;
+}
+
+static bool svm_nmi_allowed(struct lvmm_vcpu *vcpu)
+{
+	struct lvmm_svm *svm = to_svm(vcpu);
+	struct vmcb_control_area *c = &svm->vmcb->control;
+	bool shadow = (c->int_state & SVM_INTERRUPT_SHADOW_MASK) && vcpu->rip == svm->exit_rip;
+
+	if (svm->awaiting_iret && vcpu->rip != svm->iret_rip) {
+		svm->awaiting_iret = false;
+		svm->nmi_masked = false;
+	}
+	return !svm->nmi_masked && !shadow && !(c->event_inj & SVM_EVTINJ_VALID);
+}
+
+static void svm_inject_nmi(struct lvmm_vcpu *vcpu)
+{
+	struct lvmm_svm *svm = to_svm(vcpu);
+	struct vmcb_control_area *c = &svm->vmcb->control;
+
+	c->event_inj = X86_TRAP_NMI | SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI;
+	svm->nmi_masked = true;
+	set_intercept(c, INTERCEPT_IRET);
+}
+
+/*
+ * The IRET intercept is on while an NMI is masked; once it has run, the
+ * next exit (at the latest a host tick) finds the window open.
+ */
+static void svm_request_nmi_window(struct lvmm_vcpu *vcpu)
+{
+}
+
+/* The IRET exit comes before the instruction: NMIs unmask once it has run. */
+static void svm_nmi_window_exit(struct lvmm_vcpu *vcpu)
+{
+	struct lvmm_svm *svm = to_svm(vcpu);
+
+	clear_intercept(&svm->vmcb->control, INTERCEPT_IRET);
+	svm->awaiting_iret = true;
+	svm->iret_rip = vcpu->rip;
+}
+
 /* A virtual interrupt pending makes the CPU exit (VINTR) once the guest can take it. */
 static void svm_set_irq_window(struct lvmm_vcpu *vcpu, bool enable)
 {
@@ -591,4 +646,9 @@ const struct lvmm_arch_ops lvmm_svm_ops = {
 	.inject_exception = svm_inject_exception,
 	.set_irq_window = svm_set_irq_window,
 	.has_pause_exits = svm_has_pause_exits,
+	.has_nmi = svm_has_nmi,
+	.nmi_allowed = svm_nmi_allowed,
+	.inject_nmi = svm_inject_nmi,
+	.request_nmi_window = svm_request_nmi_window,
+	.nmi_window_exit = svm_nmi_window_exit,
 };

@@ -61,6 +61,9 @@ void lvmm_svm_decode_exit(u64 code, u64 info1, u64 info2, u64 nrip, struct lvmm_
 	case SVM_EXIT_VINTR:
 		x->kind = LVMM_X_IRQ_WINDOW;
 		break;
+	case SVM_EXIT_IRET:
+		x->kind = LVMM_X_NMI_WINDOW;
+		break;
 	case SVM_EXIT_IOIO:
 		decode_ioio(info1, info2, x);
 		break;

@@ -150,11 +150,30 @@ static bool lvmm_inject_apic(struct lvmm_vcpu *vcpu)
 	return true;
 }
 
+/* An NMI from the local APIC, before any interrupt: true if injected. */
+static bool lvmm_inject_nmi(struct lvmm_vcpu *vcpu)
+{
+	struct lvmm_lapic *a = vcpu->lapic;
+
+	if (!READ_ONCE(a->nmi_pending))
+		return false;
+	if (!lvmm_ops->nmi_allowed(vcpu)) {
+		lvmm_ops->request_nmi_window(vcpu);
+		return false;
+	}
+	WRITE_ONCE(a->nmi_pending, false);
+	lvmm_ops->inject_nmi(vcpu);
+	lvmm_stat_inc(vcpu, LVMM_STAT_NMI_INJECTED);
+	return true;
+}
+
 /* Inject a queued interrupt, or ask for an exit once the guest can take one. */
 static bool lvmm_prepare_interrupts(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_run *run = vcpu->run;
 
+	if (vcpu->lapic && lvmm_inject_nmi(vcpu))
+		return true;
 	if (vcpu->lapic && lvmm_inject_apic(vcpu))
 		return true;
 	if (vcpu->irq_pending) {

@@ -94,6 +94,11 @@ static bool vmx_has_pause_exits(void)
 	return lvmm_vmx_config.proc2 & SECONDARY_EXEC_PAUSE_LOOP_EXITING;
 }
 
+bool vmx_has_nmi(void)
+{
+	return lvmm_vmx_config.pin & PIN_BASED_VIRTUAL_NMIS;
+}
+
 static int vmx_setup_controls(u64 basic)
 {
 	bool true_ctls = basic & VMX_BASIC_TRUE_CTLS;
@@ -102,7 +107,8 @@ static int vmx_setup_controls(u64 basic)
 
 	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS, cap);
 	if (lvmm_vmx_adjust_controls(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
-				     PIN_BASED_VMX_PREEMPTION_TIMER, cap, &lvmm_vmx_config.pin))
+				     PIN_BASED_VMX_PREEMPTION_TIMER | PIN_BASED_VIRTUAL_NMIS,
+				     cap, &lvmm_vmx_config.pin))
 		return -EIO;
 	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS, cap);
 	/* CR8 exits keep the guest off the host's TPR: there is no TPR shadow. */
@@ -115,6 +121,9 @@ static int vmx_setup_controls(u64 basic)
 		return -EIO;
 	if (!((cap >> 32) & CPU_BASED_INTR_WINDOW_EXITING))
 		return -EIO;
+	/* Guest NMIs need the CPU to track their blocking, and an NMI window. */
+	if (!((cap >> 32) & CPU_BASED_NMI_WINDOW_EXITING))
+		lvmm_vmx_config.pin &= ~PIN_BASED_VIRTUAL_NMIS;
 	rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS2, cap);
 	if (lvmm_vmx_adjust_controls(ept_needed, SECONDARY_EXEC_ENABLE_VPID |
 				     SECONDARY_EXEC_PAUSE_LOOP_EXITING, cap,
@@ -225,9 +234,9 @@ static int vmx_hardware_setup(void)
 		per_cpu(vmxon_region, cpu) = page;
 	}
 	preempt_notifier_inc();
-	pr_info("lvmm: VMX with EPT and unrestricted guest, VPID %s, PAUSE-loop exiting %s\n",
+	pr_info("lvmm: VMX with EPT and unrestricted guest, VPID %s, PAUSE-loop exiting %s, virtual NMIs %s\n",
 		lvmm_vmx_config.has_vpid ? "yes" : "no",
-		vmx_has_pause_exits() ? "yes" : "no");
+		vmx_has_pause_exits() ? "yes" : "no", vmx_has_nmi() ? "yes" : "no");
 	return 0;
 }
 
@@ -660,6 +669,7 @@ static void vmx_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	idt_info = vmcs_read(IDT_VECTORING_INFO_FIELD);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmx_requeue_event(idt_info);
+	vmx_reblock_nmi(&e, idt_info);
 	if ((e.reason & 0xffff) == EXIT_REASON_IO_INSTRUCTION)
 		e.default_addr_size = vmx_code_addr_size();
 	lvmm_vmx_decode_exit(&e, exit);
@@ -712,6 +722,11 @@ const struct lvmm_arch_ops lvmm_vmx_ops = {
 	.inject_irq = vmx_inject_irq,
 	.inject_exception = vmx_inject_exception,
 	.set_irq_window = vmx_set_irq_window,
+	.has_nmi = vmx_has_nmi,
+	.nmi_allowed = vmx_nmi_allowed,
+	.inject_nmi = vmx_inject_nmi,
+	.request_nmi_window = vmx_request_nmi_window,
+	.nmi_window_exit = vmx_nmi_window_exit,
 	.has_pause_exits = vmx_has_pause_exits,
 	.handle_exit = vmx_handle_exit,
 };

@@ -87,6 +87,9 @@ void lvmm_vmx_decode_exit(const struct lvmm_vmx_exit_info *e, struct lvmm_exit *
 	case EXIT_REASON_INTERRUPT_WINDOW:
 		x->kind = LVMM_X_IRQ_WINDOW;
 		break;
+	case EXIT_REASON_NMI_WINDOW:
+		x->kind = LVMM_X_NMI_WINDOW;
+		break;
 	case EXIT_REASON_IO_INSTRUCTION:
 		decode_io(e, x);
 		break;

@@ -321,17 +321,72 @@ void vmx_inject_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error, u32
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
-void vmx_set_irq_window(struct lvmm_vcpu *vcpu, bool enable)
+static void vmx_set_proc_ctl(struct lvmm_vmx *vmx, u32 bit, bool enable)
 {
-	struct lvmm_vmx *vmx = to_vmx(vcpu);
-	u32 ctl = vmx->proc_ctl & ~CPU_BASED_INTR_WINDOW_EXITING;
+	u32 ctl = enable ? vmx->proc_ctl | bit : vmx->proc_ctl & ~bit;
 
-	if (enable)
-		ctl |= CPU_BASED_INTR_WINDOW_EXITING;
 	if (ctl != vmx->proc_ctl) {
 		vmx->proc_ctl = ctl;
 		vmcs_write(CPU_BASED_VM_EXEC_CONTROL, ctl);
 	}
+}
+
+void vmx_set_irq_window(struct lvmm_vcpu *vcpu, bool enable)
+{
+	vmx_set_proc_ctl(to_vmx(vcpu), CPU_BASED_INTR_WINDOW_EXITING, enable);
+}
+
+/* With virtual NMIs the CPU tracks the guest's NMI blocking (until IRET). */
+bool vmx_nmi_allowed(struct lvmm_vcpu *vcpu)
+{
+	u32 block = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (vcpu->rip != to_vmx(vcpu)->exit_rip)
+		block &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	return !(block & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) &&
+	       !(vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK);
+}
+
+void vmx_inject_nmi(struct lvmm_vcpu *vcpu)
+{
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_NMI | INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
+}
+
+void vmx_request_nmi_window(struct lvmm_vcpu *vcpu)
+{
+	vmx_set_proc_ctl(to_vmx(vcpu), CPU_BASED_NMI_WINDOW_EXITING, true);
+}
+
+void vmx_nmi_window_exit(struct lvmm_vcpu *vcpu)
+{
+	vmx_set_proc_ctl(to_vmx(vcpu), CPU_BASED_NMI_WINDOW_EXITING, false);
+}
+
+/*
+ * An IRET that unblocked NMIs faulted (EPT violation, intercepted
+ * exception): it runs again, so NMIs stay blocked until it completes
+ * (SDM 27.2.3, "NMI unblocking due to IRET").
+ */
+void vmx_reblock_nmi(const struct lvmm_vmx_exit_info *e, u32 idt_info)
+{
+	bool unblocked;
+
+	if (!vmx_has_nmi() || (idt_info & VECTORING_INFO_VALID_MASK))
+		return;
+	switch (e->reason & 0xffff) {
+	case EXIT_REASON_EPT_VIOLATION:
+		/* Bit 12 of the qualification, as in the interruption info. */
+		unblocked = e->qual & INTR_INFO_UNBLOCK_NMI;
+		break;
+	case EXIT_REASON_EXCEPTION_NMI:
+		unblocked = e->intr_info & INTR_INFO_UNBLOCK_NMI;
+		break;
+	default:
+		return;
+	}
+	if (unblocked)
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) | GUEST_INTR_STATE_NMI);
 }
 
 /* An event cut short by the exit (e.g. a fault on the IDT) is delivered again. */

@@ -124,5 +124,11 @@ bool vmx_interrupt_allowed(struct lvmm_vcpu *vcpu);
 void vmx_inject_irq(struct lvmm_vcpu *vcpu, u8 vector);
 void vmx_inject_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error, u32 error);
 void vmx_set_irq_window(struct lvmm_vcpu *vcpu, bool enable);
+bool vmx_has_nmi(void);
+bool vmx_nmi_allowed(struct lvmm_vcpu *vcpu);
+void vmx_inject_nmi(struct lvmm_vcpu *vcpu);
+void vmx_request_nmi_window(struct lvmm_vcpu *vcpu);
+void vmx_nmi_window_exit(struct lvmm_vcpu *vcpu);
+void vmx_reblock_nmi(const struct lvmm_vmx_exit_info *e, u32 idt_info);
 
 #endif /* LVMM_VMX_VMCS_H */

@@ -104,6 +104,10 @@ static void events_and_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, LVMM_X_NONE, x.kind);
 	lvmm_svm_decode_exit(SVM_EXIT_VINTR, 0, 0, 0, &x);
 	KUNIT_EXPECT_EQ(test, LVMM_X_IRQ_WINDOW, x.kind);
+	/* IRET, intercepted while a guest NMI is masked: it ends the handler. */
+	lvmm_svm_decode_exit(SVM_EXIT_IRET, 0, 0, 0, &x);
+	KUNIT_EXPECT_EQ(test, LVMM_X_NMI_WINDOW, x.kind);
+	KUNIT_EXPECT_EQ(test, 0, x.insn_len);
 	lvmm_svm_decode_exit(SVM_EXIT_SHUTDOWN, 0, 0, 0, &x);
 	KUNIT_EXPECT_EQ(test, LVMM_X_SHUTDOWN, x.kind);
 	/* VMEXIT_INVALID: -1 from hardware, only its low half from QEMU. */

@@ -157,6 +157,10 @@ static void other_exits(struct kunit *test)
 	e = info(EXIT_REASON_EXTERNAL_INTERRUPT, 0);
 	lvmm_vmx_decode_exit(&e, &x);
 	KUNIT_EXPECT_EQ(test, LVMM_X_NONE, x.kind);
+
+	e = info(EXIT_REASON_NMI_WINDOW, 0);
+	lvmm_vmx_decode_exit(&e, &x);
+	KUNIT_EXPECT_EQ(test, LVMM_X_NMI_WINDOW, x.kind);
 }
 
 static struct kunit_case vmx_exit_cases[] = {

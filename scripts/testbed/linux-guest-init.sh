@@ -21,6 +21,9 @@ mkfifo /tmp/never && exec 3<>/tmp/never
 say "sleep 2 begins"
 read -t 2 line <&3
 say "sleep 2 ends"
+# An all-CPU backtrace (sysrq l): the kernel asks the other CPUs for
+# theirs by NMI IPI, and each prints "NMI backtrace for cpu N".
+[ -w /proc/sysrq-trigger ] && echo l >/proc/sysrq-trigger
 
 # The virtio-mmio devices vmctl declared in the DSDT: load the stock
 # kernel's drivers (when this is that kernel; the test kernel has them

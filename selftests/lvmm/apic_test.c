@@ -161,6 +161,33 @@ TEST_F(apic, msi_wakes_hlt)
 	EXPECT_EQ(0, lvmm_signal_msi(&self->t.vm, 0xfee05000, 0x41));
 }
 
+/*
+ * An NMI IPI to itself runs the vector 2 handler; a second one sent from
+ * inside that handler waits for its IRET (NMIs block NMIs), then runs.
+ */
+TEST_F(apic, nmi_ipi_blocked_until_iret)
+{
+	static const struct { uint16_t port; uint8_t count; } order[] = {
+		{ 0x54, 1 }, { 0x55, 1 }, { 0x54, 2 }, { 0x55, 2 }, { 0x56, 2 },
+	};
+	struct lvmm_vcpu *v = &self->t.vcpu;
+	uint16_t *ivt = (uint16_t *)self->t.mem;
+	struct lvmm_vcpu_stats st;
+	unsigned int i;
+
+	LOAD_SNIPPET(&self->t, guest_nmi16);
+	test_vm_load(&self->t, HANDLER, guest_nmi_handler16, SNIPPET_SIZE(guest_nmi_handler16));
+	ivt[2 * 2] = HANDLER;
+	ivt[2 * 2 + 1] = 0;
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		RUN_EXPECT_IO(v, LVMM_EXIT_IO_OUT, order[i].port, 1);
+		EXPECT_EQ(order[i].count, io_data32(v) & 0xff);
+	}
+	RUN_EXPECT(v, LVMM_EXIT_HLT);
+	ASSERT_EQ(0, lvmm_get_vcpu_stats(v, &st));
+	EXPECT_EQ(2, st.value[LVMM_STAT_NMI_INJECTED]);
+}
+
 TEST_F(apic, ioctl_errors)
 {
 	struct lvmm_msi msi = { .address_lo = 0xfee00000, .data = 0x41 };

@@ -219,6 +219,50 @@ GUEST_SNIPPET(guest_apic_handler16)
 	iret
 GUEST_END(guest_apic_handler16)
 
+/*
+ * NMI IPIs (apic_test.c): x2APIC on, an NMI to itself, then wait until the
+ * handler (guest_nmi_handler16) has run twice; OUT 0x56 the count.
+ */
+GUEST_SNIPPET(guest_nmi16)
+	mov	$0x1b, %ecx		/* IA32_APIC_BASE: EN | EXTD, x2APIC mode */
+	rdmsr
+	or	$0xc00, %eax
+	wrmsr
+	mov	$0x80f, %ecx		/* SVR: software-enabled */
+	mov	$0x1ff, %eax
+	xor	%edx, %edx
+	wrmsr
+	mov	$0x830, %ecx		/* ICR: self, NMI */
+	mov	$0x44400, %eax
+	wrmsr
+1:	cmpb	$2, 0x520
+	jb	1b
+	mov	0x520, %al
+	out	%al, $0x56
+	hlt
+GUEST_END(guest_nmi16)
+
+/*
+ * Count at 0x520 and OUT it on 0x54 when entered, 0x55 when leaving; the
+ * first run sends a second NMI, which must wait for this handler's IRET.
+ */
+GUEST_SNIPPET(guest_nmi_handler16)
+	pushal
+	incb	0x520
+	mov	0x520, %al
+	out	%al, $0x54
+	cmp	$1, %al
+	jne	1f
+	mov	$0x830, %ecx
+	mov	$0x44400, %eax
+	xor	%edx, %edx
+	wrmsr
+1:	mov	0x520, %al
+	out	%al, $0x55
+	popal
+	iret
+GUEST_END(guest_nmi_handler16)
+
 	.code32
 GUEST_SNIPPET(guest_pmode32)
 	mov	$0xabcd1234, %eax

@@ -38,6 +38,8 @@ DECLARE_SNIPPET(guest_irq16);
 DECLARE_SNIPPET(guest_irq_handler16);
 DECLARE_SNIPPET(guest_apic16);
 DECLARE_SNIPPET(guest_apic_handler16);
+DECLARE_SNIPPET(guest_nmi16);
+DECLARE_SNIPPET(guest_nmi_handler16);
 DECLARE_SNIPPET(guest_pmode32);
 DECLARE_SNIPPET(guest_long64);
 

@@ -361,6 +361,7 @@ const char *lvmm_stat_name(unsigned int stat)
 		[LVMM_STAT_USER_EXITS] = "user_exits",
 		[LVMM_STAT_PAUSE] = "pause",
 		[LVMM_STAT_DIRECTED_YIELDS] = "directed_yields",
+		[LVMM_STAT_NMI_INJECTED] = "nmi_injected",
 	};
 
 	if (stat < sizeof(names) / sizeof(names[0]) && names[stat])

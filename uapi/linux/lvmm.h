@@ -175,6 +175,7 @@ enum lvmm_stat {
 	LVMM_STAT_USER_EXITS,		/* LVMM_RUN returning to userspace */
 	LVMM_STAT_PAUSE,		/* spinning PAUSE loops (LVMM_CAP_PAUSE_EXITS) */
 	LVMM_STAT_DIRECTED_YIELDS,	/* ...that gave the CPU to a sibling */
+	LVMM_STAT_NMI_INJECTED,		/* NMIs delivered to the guest */
 	LVMM_STAT_NR
 };
 
