@@ -88,7 +88,7 @@ if [ -n "${LVMM_GUEST_KERNEL:-}" ]; then
 	mkdir -p "$groot"/{bin,dev,proc,sys,tmp}
 	cp /bin/busybox "$groot/bin/"
 	for a in sh mount echo cat grep sleep reboot poweroff tr cut setsid mkfifo; do ln -s busybox "$groot/bin/$a"; done
-	for a in ls dd od head wc ip ping sync insmod stty tty ps uname; do ln -s busybox "$groot/bin/$a"; done
+	for a in ls dd od head wc ip ping sync insmod stty tty ps uname dmesg sed sort; do ln -s busybox "$groot/bin/$a"; done
 	# The stock kernel's virtio drivers, in load order, under its release
 	# (the init loads them when it runs that kernel; the test kernel has
 	# them built in).

@@ -116,7 +116,7 @@ elif [ -n "$t_begin" ] && [ -n "$t_end" ] && [ $((t_end - t_begin)) -ge 160 ] &&
 else
 	notok "the guest's sleep 2 takes 2 s of host time, within 20% (begin ${t_begin:-never}, end ${t_end:-never}, centiseconds)"
 fi
-expect "an NMI IPI reaches the other CPU (sysrq l: all-CPU backtrace)" 'NMI backtrace for cpu 1'
+expect "an NMI IPI reaches the other CPU (sysrq l: both CPUs' backtraces)" 'lvmm-guest: nmi backtraces from cpus 0 1 '
 expect "ACPI is found (hardware-reduced, with \\_S5)" 'ACPI: FACP 0x00000000000E0080'
 expect "the DSDT declares the virtio-mmio devices: 5 found" 'lvmm-guest: virtio devices 5([^0-9]|$)'
 expect "virtio-blk: the guest reads the host's marker from vda" 'lvmm-guest: vda reads lvmm-disk-marker'
@@ -160,7 +160,7 @@ elif [ -f /guests/test-bzImage ]; then
 	expect "test kernel: it runs (banner of the -lvmmtest build)" 'Linux version [0-9.]+-lvmmtest'
 	expect "test kernel: its init runs" 'lvmm-guest: init running'
 	expect "test kernel: 2 CPUs online" 'lvmm-guest: cpus online 2([^0-9]|$)'
-	expect "test kernel: an NMI IPI reaches the other CPU" 'NMI backtrace for cpu 1'
+	expect "test kernel: an NMI IPI reaches the other CPU" 'lvmm-guest: nmi backtraces from cpus 0 1 '
 	expect "test kernel: virtio-blk reads the host's marker" 'lvmm-guest: vda reads lvmm-disk-marker'
 	check "test kernel: its flushed write is in the image on the host" dd_has_guest_write "$tdisk"
 	expect "test kernel: virtio-rng gives 64 bytes" 'lvmm-guest: rng virtio_rng.0 gave 64 bytes'
