@@ -27,12 +27,13 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts	# ptys for the tests
 
-mode=check timeout=120 skip_tag=
+mode=check timeout=120 skip_tag= only=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	lvmm.mode=*) mode=${arg#*=} ;;
 	lvmm.timeout=*) timeout=${arg#*=} ;;
 	lvmm.skip_tag=*) skip_tag=${arg#*=} ;;
+	lvmm.only=*) only=${arg#*=} ;;
 	esac
 done
 
@@ -56,7 +57,9 @@ run() {
 check() {
 	run insmod insmod /lvmm.ko
 	# KUnit suites ran at insmod; debugfs keeps each suite's full KTAP.
-	for d in /sys/kernel/debug/kunit/*; do
+	# lvmm.only=PROGRAM: a bed for that one selftest (another bed of the
+	# same kernel reports KUnit and the rest).
+	[ -n "$only" ] || for d in /sys/kernel/debug/kunit/*; do
 		[ -f "$d/results" ] && run "kunit/${d##*/}" cat "$d/results"
 	done
 	# Selftests: one program per line, relative to /selftests. A
@@ -64,6 +67,7 @@ check() {
 	# ("-": the default), a third tags it: a bed may skip a tag.
 	[ -f /selftests/TESTS ] && while read -r t limit tag _; do
 		case $t in '' | '#'*) continue ;; esac
+		[ -z "$only" ] || [ "$t" = "$only" ] || continue
 		if [ -n "$skip_tag" ] && [ "$tag" = "$skip_tag" ]; then
 			echo "lvmm-test: $t not run in this bed ($tag)" >/dev/kmsg
 			continue
