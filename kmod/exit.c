@@ -369,6 +369,7 @@ static const u8 exit_stat[] = {
 	[LVMM_X_UD] = LVMM_STAT_OTHER,
 	[LVMM_X_BACKEND] = LVMM_STAT_OTHER,
 	[LVMM_X_UNHANDLED] = LVMM_STAT_OTHER,
+	[LVMM_X_HOST_STATE] = LVMM_STAT_OTHER,
 };
 
 int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *x)
@@ -429,6 +430,12 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *x)
 		return 1;
 	case LVMM_X_BACKEND:
 		return lvmm_ops->handle_exit(vcpu, x);
+	case LVMM_X_HOST_STATE:
+		pr_warn_ratelimited("lvmm: vCPU %u came back from the guest with the host's state (an emulated SVM?); its state is lost, vCPU reset\n",
+				    vcpu->id);
+		lvmm_vcpu_reset(vcpu);
+		return internal_error(vcpu, LVMM_INTERNAL_ERROR_HOST_STATE, 1,
+				      vcpu->last_cpu, 0, 0);
 	case LVMM_X_UNHANDLED:
 	default:
 		return internal_error(vcpu, LVMM_INTERNAL_ERROR_UNHANDLED_EXIT, 3,

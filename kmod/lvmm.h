@@ -45,6 +45,7 @@ enum lvmm_exit_kind {
 	LVMM_X_UD,		/* instruction the guest may not use: inject #UD */
 	LVMM_X_BACKEND,		/* vendor-specific: ops->handle_exit finishes it */
 	LVMM_X_UNHANDLED,
+	LVMM_X_HOST_STATE,	/* SVM came back with the host's state as the guest's */
 };
 
 struct lvmm_exit {

@@ -38,6 +38,12 @@ struct lvmm_svm {
 	 */
 	bool nmi_masked, awaiting_iret;
 	u64 iret_rip;
+	/* What the last entry was to load: see svm_ran_host_state(). */
+	struct svm_entry {
+		struct vmcb_save_area save;
+		unsigned long regs[LVMM_NR_REGS];
+		u32 event_inj, event_inj_err, int_state, int_ctl;
+	} entry;
 };
 
 static DEFINE_PER_CPU(struct page *, svm_hsave);	/* MSR_VM_HSAVE_PA */
@@ -272,11 +278,50 @@ static void svm_requeue_event(struct vmcb_control_area *c)
 	c->event_inj_err = c->exit_int_info_err;
 }
 
+/*
+ * QEMU 7.2's emulated VMRUN (TCG) now and then loads the host state it has
+ * just saved as the guest's: the guest then "runs" lvmm at the instruction
+ * after VMRUN with the host's CR3, and its own state is gone from the VMCB.
+ * Real hardware does not do this (Documentation/testing.rst).
+ */
+#define SVM_HOST_STATE_TRIES	3
+
+static bool svm_ran_host_state(const struct vmcb *vmcb)
+{
+	return vmcb->save.rip == (unsigned long)lvmm_svm_after_vmrun &&
+	       vmcb->save.cr3 == __read_cr3();
+}
+
+static void svm_save_entry(struct lvmm_svm *svm, const unsigned long *regs)
+{
+	const struct vmcb *vmcb = svm->vmcb;
+
+	svm->entry.save = vmcb->save;
+	memcpy(svm->entry.regs, regs, sizeof(svm->entry.regs));
+	svm->entry.event_inj = vmcb->control.event_inj;
+	svm->entry.event_inj_err = vmcb->control.event_inj_err;
+	svm->entry.int_state = vmcb->control.int_state;
+	svm->entry.int_ctl = vmcb->control.int_ctl;
+}
+
+static void svm_restore_entry(struct lvmm_svm *svm, unsigned long *regs)
+{
+	struct vmcb *vmcb = svm->vmcb;
+
+	vmcb->save = svm->entry.save;
+	memcpy(regs, svm->entry.regs, sizeof(svm->entry.regs));
+	vmcb->control.event_inj = svm->entry.event_inj;
+	vmcb->control.event_inj_err = svm->entry.event_inj_err;
+	vmcb->control.int_state = svm->entry.int_state;
+	vmcb->control.int_ctl = svm->entry.int_ctl;
+}
+
 static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exit *exit)
 {
 	struct lvmm_svm *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct vmcb_control_area *c = &vmcb->control;
+	unsigned int tries = 0;
 
 	vmcb->save.rax = vcpu->regs[LVMM_RAX];
 	vmcb->save.rsp = vcpu->regs[LVMM_RSP];
@@ -294,7 +339,9 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 		c->tlb_ctl = svm_has_flushbyasid ? TLB_CONTROL_FLUSH_ASID
 						 : TLB_CONTROL_FLUSH_ALL_ASID;
 	c->clean = 0;
+	svm_save_entry(svm, vcpu->regs);
 
+enter:
 	asm volatile("clgi" ::: "memory");
 	lvmm_svm_vmrun(svm->vmcb_pa, vcpu->regs,
 		       page_to_phys(this_cpu_read(svm_host_vmcb)));
@@ -303,6 +350,18 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 
+	if (unlikely(svm_ran_host_state(vmcb))) {
+		/* Enter again with the state that should have been loaded. */
+		if (++tries < SVM_HOST_STATE_TRIES) {
+			pr_warn_ratelimited("lvmm: vCPU %u entered with the host's state (an emulated SVM?); entering again\n",
+					    vcpu->id);
+			svm_restore_entry(svm, vcpu->regs);
+			goto enter;
+		}
+		exit->kind = LVMM_X_HOST_STATE;
+		exit->in_delivery = false;
+		return;
+	}
 	vcpu->regs[LVMM_RAX] = vmcb->save.rax;
 	vcpu->regs[LVMM_RSP] = vmcb->save.rsp;
 	vcpu->rip = vmcb->save.rip;

@@ -10,5 +10,7 @@ void lvmm_svm_decode_exit(u64 code, u64 info1, u64 info2, u64 nrip, struct lvmm_
 
 /* svm_vmrun.S: the world switch, with GIF already clear. */
 void lvmm_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_save_pa);
+/* The host's RIP saved by VMRUN: it must never come back as the guest's. */
+extern const char lvmm_svm_after_vmrun[];
 
 #endif /* LVMM_SVM_EXIT_H */

@@ -35,6 +35,7 @@ SYM_FUNC_START(lvmm_svm_vmrun)
 	vmload	%rax
 	sti
 	vmrun	%rax
+SYM_INNER_LABEL(lvmm_svm_after_vmrun, SYM_L_GLOBAL)
 	cli
 	vmsave	%rax
 

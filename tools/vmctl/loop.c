@@ -235,8 +235,8 @@ static int handle_exit(struct machine *m, struct lvmm_vcpu *vcpu)
 		return -1;
 	case LVMM_EXIT_SHUTDOWN:
 		fflush(stdout);
-		vmctl_err("the guest triple-faulted (shutdown) on vCPU %u near %#llx",
-			  vcpu->id, (unsigned long long)guest_rip(vcpu));
+		/* No RIP: lvmm has already put the vCPU back to its reset state. */
+		vmctl_err("the guest triple-faulted (shutdown) on vCPU %u", vcpu->id);
 		return VMCTL_GUEST_FAILED;
 	case LVMM_EXIT_FAIL_ENTRY:
 		fflush(stdout);

@@ -219,6 +219,7 @@ enum lvmm_internal_error {
 	LVMM_INTERNAL_ERROR_UNHANDLED_EXIT	= 1,	/* data: exit code, info1, info2 */
 	LVMM_INTERNAL_ERROR_EMULATION		= 2,	/* data: gpa, insn bytes (2 words) */
 	LVMM_INTERNAL_ERROR_DELIVERY		= 3,	/* data: exit code, gpa */
+	LVMM_INTERNAL_ERROR_HOST_STATE		= 4,	/* data: host cpu; vCPU reset */
 };
 
 struct lvmm_run {
