@@ -52,6 +52,7 @@ static void *svm_iopm, *svm_msrpm;
 static DEFINE_IDA(svm_asids);
 static u32 svm_max_asid;
 static bool svm_has_nrips, svm_has_flushbyasid, svm_has_pause_filter;
+static bool svm_retry_host_state;	/* see svm_ran_host_state() */
 
 static struct lvmm_svm *to_svm(struct lvmm_vcpu *vcpu)
 {
@@ -105,6 +106,8 @@ static int svm_hardware_setup(void)
 	svm_has_nrips = boot_cpu_has(X86_FEATURE_NRIPS);
 	svm_has_flushbyasid = boot_cpu_has(X86_FEATURE_FLUSHBYASID);
 	svm_has_pause_filter = boot_cpu_has(X86_FEATURE_PAUSEFILTER);
+	/* Only an emulated SVM has been seen to need it: spare hardware the copy. */
+	svm_retry_host_state = boot_cpu_has(X86_FEATURE_HYPERVISOR);
 
 	/* Every port and every MSR exits: the core decides what to allow. */
 	svm_iopm = alloc_pages_exact(IOPM_SIZE, GFP_KERNEL);
@@ -339,7 +342,8 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 		c->tlb_ctl = svm_has_flushbyasid ? TLB_CONTROL_FLUSH_ASID
 						 : TLB_CONTROL_FLUSH_ALL_ASID;
 	c->clean = 0;
-	svm_save_entry(svm, vcpu->regs);
+	if (svm_retry_host_state)
+		svm_save_entry(svm, vcpu->regs);
 
 enter:
 	asm volatile("clgi" ::: "memory");
@@ -352,7 +356,7 @@ enter:
 
 	if (unlikely(svm_ran_host_state(vmcb))) {
 		/* Enter again with the state that should have been loaded. */
-		if (++tries < SVM_HOST_STATE_TRIES) {
+		if (svm_retry_host_state && ++tries < SVM_HOST_STATE_TRIES) {
 			pr_warn_ratelimited("lvmm: vCPU %u entered with the host's state (an emulated SVM?); entering again\n",
 					    vcpu->id);
 			svm_restore_entry(svm, vcpu->regs);
