@@ -282,10 +282,11 @@ static void svm_requeue_event(struct vmcb_control_area *c)
 }
 
 /*
- * QEMU 7.2's emulated VMRUN (TCG) now and then loads the host state it has
- * just saved as the guest's: the guest then "runs" lvmm at the instruction
- * after VMRUN with the host's CR3, and its own state is gone from the VMCB.
- * Real hardware does not do this (Documentation/testing.rst).
+ * Multi-threaded QEMU 7.2 (TCG) now and then leaves nested paging on after
+ * a #VMEXIT (another vCPU's FPU restore rewrites CPU 0's SVM flags): lvmm's
+ * first fetch then exits again and the VMCB reports lvmm's own state, the
+ * guest's being gone.  Real hardware does not do this; the bed-side cure
+ * is pending (Documentation/testing.rst).
  */
 #define SVM_HOST_STATE_TRIES	3
 
