@@ -38,12 +38,6 @@ struct lvmm_svm {
 	 */
 	bool nmi_masked, awaiting_iret;
 	u64 iret_rip;
-	/* What the last entry was to load: see svm_ran_host_state(). */
-	struct svm_entry {
-		struct vmcb_save_area save;
-		unsigned long regs[LVMM_NR_REGS];
-		u32 event_inj, event_inj_err, int_state, int_ctl;
-	} entry;
 };
 
 static DEFINE_PER_CPU(struct page *, svm_hsave);	/* MSR_VM_HSAVE_PA */
@@ -52,7 +46,6 @@ static void *svm_iopm, *svm_msrpm;
 static DEFINE_IDA(svm_asids);
 static u32 svm_max_asid;
 static bool svm_has_nrips, svm_has_flushbyasid, svm_has_pause_filter;
-static bool svm_retry_host_state;	/* see svm_ran_host_state() */
 
 static struct lvmm_svm *to_svm(struct lvmm_vcpu *vcpu)
 {
@@ -106,8 +99,6 @@ static int svm_hardware_setup(void)
 	svm_has_nrips = boot_cpu_has(X86_FEATURE_NRIPS);
 	svm_has_flushbyasid = boot_cpu_has(X86_FEATURE_FLUSHBYASID);
 	svm_has_pause_filter = boot_cpu_has(X86_FEATURE_PAUSEFILTER);
-	/* Only an emulated SVM has been seen to need it: spare hardware the copy. */
-	svm_retry_host_state = boot_cpu_has(X86_FEATURE_HYPERVISOR);
 
 	/* Every port and every MSR exits: the core decides what to allow. */
 	svm_iopm = alloc_pages_exact(IOPM_SIZE, GFP_KERNEL);
@@ -282,42 +273,16 @@ static void svm_requeue_event(struct vmcb_control_area *c)
 }
 
 /*
- * Multi-threaded QEMU 7.2 (TCG) now and then leaves nested paging on after
- * a #VMEXIT (another vCPU's FPU restore rewrites CPU 0's SVM flags): lvmm's
- * first fetch then exits again and the VMCB reports lvmm's own state, the
- * guest's being gone.  Real hardware does not do this; the bed-side cure
- * is pending (Documentation/testing.rst).
+ * An exit that reports lvmm's own RIP and CR3 means the CPU ran the host
+ * as the guest: the guest's state is gone.  Multi-threaded QEMU 7.2 does
+ * this (another vCPU's FPU restore rewrites CPU 0's SVM flags, see
+ * Documentation/testing.rst); running on would execute the host's code
+ * in the guest's world, so the core reports an internal error instead.
  */
-#define SVM_HOST_STATE_TRIES	3
-
 static bool svm_ran_host_state(const struct vmcb *vmcb)
 {
 	return vmcb->save.rip == (unsigned long)lvmm_svm_after_vmrun &&
 	       vmcb->save.cr3 == __read_cr3();
-}
-
-static void svm_save_entry(struct lvmm_svm *svm, const unsigned long *regs)
-{
-	const struct vmcb *vmcb = svm->vmcb;
-
-	svm->entry.save = vmcb->save;
-	memcpy(svm->entry.regs, regs, sizeof(svm->entry.regs));
-	svm->entry.event_inj = vmcb->control.event_inj;
-	svm->entry.event_inj_err = vmcb->control.event_inj_err;
-	svm->entry.int_state = vmcb->control.int_state;
-	svm->entry.int_ctl = vmcb->control.int_ctl;
-}
-
-static void svm_restore_entry(struct lvmm_svm *svm, unsigned long *regs)
-{
-	struct vmcb *vmcb = svm->vmcb;
-
-	vmcb->save = svm->entry.save;
-	memcpy(regs, svm->entry.regs, sizeof(svm->entry.regs));
-	vmcb->control.event_inj = svm->entry.event_inj;
-	vmcb->control.event_inj_err = svm->entry.event_inj_err;
-	vmcb->control.int_state = svm->entry.int_state;
-	vmcb->control.int_ctl = svm->entry.int_ctl;
 }
 
 static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exit *exit)
@@ -325,7 +290,6 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	struct lvmm_svm *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct vmcb_control_area *c = &vmcb->control;
-	unsigned int tries = 0;
 
 	vmcb->save.rax = vcpu->regs[LVMM_RAX];
 	vmcb->save.rsp = vcpu->regs[LVMM_RSP];
@@ -343,10 +307,7 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 		c->tlb_ctl = svm_has_flushbyasid ? TLB_CONTROL_FLUSH_ASID
 						 : TLB_CONTROL_FLUSH_ALL_ASID;
 	c->clean = 0;
-	if (svm_retry_host_state)
-		svm_save_entry(svm, vcpu->regs);
 
-enter:
 	asm volatile("clgi" ::: "memory");
 	lvmm_svm_vmrun(svm->vmcb_pa, vcpu->regs,
 		       page_to_phys(this_cpu_read(svm_host_vmcb)));
@@ -356,13 +317,6 @@ enter:
 		hw_breakpoint_restore();
 
 	if (unlikely(svm_ran_host_state(vmcb))) {
-		/* Enter again with the state that should have been loaded. */
-		if (svm_retry_host_state && ++tries < SVM_HOST_STATE_TRIES) {
-			pr_warn_ratelimited("lvmm: vCPU %u entered with the host's state (an emulated SVM?); entering again\n",
-					    vcpu->id);
-			svm_restore_entry(svm, vcpu->regs);
-			goto enter;
-		}
 		exit->kind = LVMM_X_HOST_STATE;
 		exit->in_delivery = false;
 		return;

@@ -26,12 +26,21 @@ notok() {
 	# vmctl's own verdict and the guest's last words, not --stats' table.
 	tr -d "\r" <"$tmp/out" | grep -v '^vmctl: stats:  ' | tail -n 40 | sed "s/^/# /" >>"$tmp/tap"
 }
+REPORTS='BUG:|WARNING:|Oops|KASAN|possible .*locking|circular locking'
+no_kernel_reports() { ! grep -Eq "$REPORTS" "$1"; }
+# check_no_reports NAME: like check, but a failure shows the first report
+# from its header line, which says what kind of report it is.
+check_no_reports() {
+	if no_kernel_reports "$tmp/out"; then ok "$1"; return; fi
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n - $1" >>"$tmp/tap"
+	tr -d "\r" <"$tmp/out" | grep -Em1 -B2 -A37 "$REPORTS" | sed "s/^/# /" >>"$tmp/tap"
+}
 expect() { if grep -Eq "$2" "$tmp/out"; then ok "$1"; else notok "$1 (wanted /$2/)"; fi; }
 # check NAME CMD...: ok when CMD succeeds
 check() { name=$1 && shift && if "$@"; then ok "$name"; else notok "$name"; fi; }
 # The guest's init writes this line at sector 8 of vda (and flushes it).
 dd_has_guest_write() { dd if="$1" bs=512 skip=8 count=1 2>/dev/null | grep -q '^written-by-guest$'; }
-no_kernel_reports() { ! grep -Eq 'BUG:|WARNING:|Oops|KASAN|possible .*locking|circular locking' "$1"; }
 # fails NAME PATTERN ARGS...: vmctl refuses with one line matching PATTERN
 fails() {
 	name=$1 pat=$2
@@ -90,7 +99,7 @@ if want debian; then
 		--disk "$disk" --disk "$rodisk,ro" --net "tap:$tap" --name linux-test --stats \
 		--cmdline "console=ttyS0 lvmm.test=boot-protocol lvmm.shell" >"$tmp/out" 2>&1 &
 	vm=$!
-	t_init= t_begin= t_end= tap_up=
+	t_init='' t_begin='' t_end='' tap_up=''
 	while kill -0 $vm 2>/dev/null && [ $(($(now) - t0)) -lt $((limit * 100)) ]; do
 		if [ -z "$tap_up" ] && [ -e "/sys/class/net/$tap" ]; then
 			ip addr add 10.0.2.1/24 dev "$tap" && ip link set "$tap" up && tap_up=1
@@ -177,8 +186,7 @@ elif [ -f /guests/test-bzImage ]; then
 	expect "test kernel: virtio-blk reads the host's marker" 'lvmm-guest: vda reads lvmm-disk-marker'
 	check "test kernel: its flushed write is in the image on the host" dd_has_guest_write "$tdisk"
 	expect "test kernel: virtio-rng gives 64 bytes" 'lvmm-guest: rng virtio_rng.0 gave 64 bytes'
-	check "test kernel: no BUG, WARNING, KASAN or lockdep report in the guest" \
-		no_kernel_reports "$tmp/out"
+	check_no_reports "test kernel: no BUG, WARNING, KASAN or lockdep report in the guest"
 	[ $rc -eq 0 ] && ok "test kernel: poweroff -f ends vmctl with status 0" ||
 		notok "test kernel: poweroff -f ends vmctl with status 0 (got $rc)"
 	[ -n "$t_init" ] && echo "# test kernel boot to init: $((t_init - t0))0 ms (lvmm, nested in this test VM)" >>"$tmp/tap"

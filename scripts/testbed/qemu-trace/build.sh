@@ -3,10 +3,11 @@
 # #VMEXIT, interrupts, CLGI/STGI) that is printed to stderr when a VMRUN
 # or #VMEXIT carries the host's state, on a nested SHUTDOWN, and on any
 # machine reset.  A debugging aid for the svm-test bed, not part of
-# make check: see Documentation/testing.rst.
+# make check: see Documentation/testing.rst.  LVMM_QEMU_ACCEL=tcg (one
+# thread per vCPU) is what showed QEMU's own race on CPU 0's hflags2.
 #
 # usage: build.sh            -> $LVMM_CACHE/qemu-trace/bin/qemu-system-x86_64
-# then:  PATH=$LVMM_CACHE/qemu-trace/bin:$PATH \
+# then:  PATH=$LVMM_CACHE/qemu-trace/bin:$PATH LVMM_QEMU_ACCEL=tcg \
 #        LVMM_APPEND=lvmm.only=vmctl_linux_test.sh \
 #        bash scripts/testbed/run-qemu.sh KERNEL INITRD check 900 OUTDIR
 #        grep -A1100 '^LVT cpu' OUTDIR/qemu.err
