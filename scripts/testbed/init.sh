@@ -27,15 +27,23 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts	# ptys for the tests
 
-mode=check timeout=120 skip_tag= only=
+mode=check timeout=120 skip_tag='' only='' vm_cpus=''
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	lvmm.mode=*) mode=${arg#*=} ;;
 	lvmm.timeout=*) timeout=${arg#*=} ;;
 	lvmm.skip_tag=*) skip_tag=${arg#*=} ;;
 	lvmm.only=*) only=${arg#*=} ;;
+	lvmm.vm_cpus=*) vm_cpus=${arg#*=} ;;
 	esac
 done
+# lvmm.vm_cpus=LIST: every program, hence every vCPU thread of lvmm or
+# KVM, runs on these CPUs only (multi-threaded QEMU 7.2 corrupts SVM
+# state on CPU 0 only: Documentation/testing.rst).
+if [ -n "$vm_cpus" ]; then
+	taskset -pc "$vm_cpus" $$ >/dev/null || { echo "init: bad lvmm.vm_cpus=$vm_cpus" >&2; exit 1; }
+	echo "lvmm-test: programs run on CPUs $vm_cpus" >/dev/kmsg
+fi
 
 stty -F /dev/ttyS1 raw -echo	# no \n -> \r\n translation in results.log
 exec 3>/dev/ttyS1

@@ -5,8 +5,9 @@
 # or "qemu-rc=N", and OUTDIR/seconds; the verdict is parse-results.sh's.
 # usage: run-qemu.sh KERNEL INITRD MODE TIMEOUT-SECONDS OUTDIR
 # Environment: LVMM_APPEND (extra kernel arguments), LVMM_QEMU_ARGS,
-# LVMM_QEMU_ACCEL (default tcg,thread=single), LVMM_TEST_TIMEOUT (seconds
-# per selftest inside, default 120).
+# LVMM_QEMU_ACCEL (default tcg; check.sh boots the KASAN test kernel with
+# tcg,thread=single), LVMM_TEST_TIMEOUT (seconds per selftest inside,
+# default 120).
 set -euo pipefail
 
 kernel=$1 initrd=$2 mode=$3 limit=$4 out=$5
@@ -19,14 +20,14 @@ append="console=ttyS0 loglevel=5 panic=-1 lvmm.mode=$mode"
 append+=" lvmm.timeout=${LVMM_TEST_TIMEOUT:-120} ${LVMM_APPEND:-}"
 
 # QEMU 7.2 TCG cannot provide nrip-save etc.; its warnings go to qemu.err.
-# One TCG thread: with one per vCPU, QEMU 7.2 races on CPU 0's SVM flags
-# and corrupts nested guests now and then (Documentation/testing.rst).
+# Each TCG mode of QEMU 7.2 has its own nested-SVM bug; see "Which TCG
+# mode for which bed" in Documentation/testing.rst.
 # --foreground keeps QEMU in our process group, so a caller's own time
 # limit (check.sh) or Ctrl-C stops it too.
 t0=$(date +%s%N)
 rc=0
 # shellcheck disable=SC2086 # LVMM_QEMU_ARGS is a word list
-timeout --foreground -k 10 "$limit" qemu-system-x86_64 -accel "${LVMM_QEMU_ACCEL:-tcg,thread=single}" -cpu EPYC,+svm,+npt \
+timeout --foreground -k 10 "$limit" qemu-system-x86_64 -accel "${LVMM_QEMU_ACCEL:-tcg}" -cpu EPYC,+svm,+npt \
 	-smp 2 -m 1G -nodefaults -no-user-config -display none -no-reboot \
 	-serial "file:$out/console.log" -serial "file:$out/results.log" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \

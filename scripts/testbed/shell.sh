@@ -8,8 +8,8 @@ set -euo pipefail
 kind=${1:-stock} out=$LVMM_OUT/shell
 make -s -C "$TOPDIR" tools selftests >/dev/null
 bash "$TESTBED_DIR/stage.sh" "$kind" "$out" >/dev/null
-# One TCG thread, as in run-qemu.sh (QEMU 7.2 races on SVM state otherwise).
-exec qemu-system-x86_64 -accel "${LVMM_QEMU_ACCEL:-tcg,thread=single}" -cpu EPYC,+svm,+npt -smp 2 -m 1G \
+# LVMM_QEMU_ACCEL as in run-qemu.sh (Documentation/testing.rst).
+exec qemu-system-x86_64 -accel "${LVMM_QEMU_ACCEL:-tcg}" -cpu EPYC,+svm,+npt -smp 2 -m 1G \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-serial mon:stdio -serial "file:$out/results.log" \
 	-kernel "$(cat "$out/kernel")" -initrd "$out/initramfs.cpio.gz" \
