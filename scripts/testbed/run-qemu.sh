@@ -5,9 +5,8 @@
 # or "qemu-rc=N", and OUTDIR/seconds; the verdict is parse-results.sh's.
 # usage: run-qemu.sh KERNEL INITRD MODE TIMEOUT-SECONDS OUTDIR
 # Environment: LVMM_APPEND (extra kernel arguments), LVMM_QEMU_ARGS,
-# LVMM_QEMU_ACCEL (default tcg; check.sh boots the KASAN test kernel with
-# tcg,thread=single), LVMM_TEST_TIMEOUT (seconds per selftest inside,
-# default 120).
+# LVMM_QEMU_ACCEL (default tcg), LVMM_TEST_TIMEOUT (seconds per selftest
+# inside, default 120).
 set -euo pipefail
 
 kernel=$1 initrd=$2 mode=$3 limit=$4 out=$5
@@ -20,8 +19,8 @@ append="console=ttyS0 loglevel=5 panic=-1 lvmm.mode=$mode"
 append+=" lvmm.timeout=${LVMM_TEST_TIMEOUT:-120} ${LVMM_APPEND:-}"
 
 # QEMU 7.2 TCG cannot provide nrip-save etc.; its warnings go to qemu.err.
-# Each TCG mode of QEMU 7.2 has its own nested-SVM bug; see "Which TCG
-# mode for which bed" in Documentation/testing.rst.
+# Each TCG mode of QEMU 7.2 has its own nested-SVM bug; callers pass
+# lvmm.vm_cpus=1 against the multi-threaded one (Documentation/testing.rst).
 # --foreground keeps QEMU in our process group, so a caller's own time
 # limit (check.sh) or Ctrl-C stops it too.
 t0=$(date +%s%N)
