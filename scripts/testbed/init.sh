@@ -37,12 +37,14 @@ for arg in $(cat /proc/cmdline); do
 	lvmm.vm_cpus=*) vm_cpus=${arg#*=} ;;
 	esac
 done
-# lvmm.vm_cpus=LIST: every program, hence every vCPU thread of lvmm or
-# KVM, runs on these CPUs only (multi-threaded QEMU 7.2 corrupts SVM
-# state on CPU 0 only: Documentation/testing.rst).
+# lvmm.vm_cpus=LIST: programs that run VMs, hence every vCPU thread of
+# lvmm or KVM, run on these CPUs only (multi-threaded QEMU 7.2 corrupts
+# SVM state on CPU 0 only: Documentation/testing.rst). ctr's, tagged
+# no-lvmm, keep every CPU.
+on_vm_cpus=
 if [ -n "$vm_cpus" ]; then
-	taskset -pc "$vm_cpus" $$ >/dev/null || { echo "init: bad lvmm.vm_cpus=$vm_cpus" >&2; exit 1; }
-	echo "lvmm-test: programs run on CPUs $vm_cpus" >/dev/kmsg
+	on_vm_cpus="taskset -c $vm_cpus"
+	echo "lvmm-test: programs with VMs run on CPUs $vm_cpus" >/dev/kmsg
 fi
 
 stty -F /dev/ttyS1 raw -echo	# no \n -> \r\n translation in results.log
@@ -82,16 +84,20 @@ check() {
 		fi
 		case $limit in *[!0-9]* | '') limit=$timeout ;; esac
 		[ "$limit" -gt "$timeout" ] || limit=$timeout
-		(cd /selftests && run "$t" timeout -s KILL "$limit" "./$t")
+		pin=$on_vm_cpus
+		[ "$tag" != no-lvmm ] || pin=
+		# shellcheck disable=SC2086 # $pin is empty or a command prefix
+		(cd /selftests && run "$t" $pin timeout -s KILL "$limit" "./$t")
 	done </selftests/TESTS
 	# Unloading last catches teardown bugs (leaks, lockdep, WARN_ON).
 	if grep -q '^lvmm ' /proc/modules; then run rmmod rmmod lvmm; fi
 }
 
+# shellcheck disable=SC2086 # $on_vm_cpus is empty or a command prefix
 case $mode in
 check) check ;;
-demo) run insmod insmod /lvmm.ko && run demo sh /demo.sh ;;
-bench) run bench sh /bench.sh ;;
+demo) run insmod insmod /lvmm.ko && run demo $on_vm_cpus sh /demo.sh ;;
+bench) run bench $on_vm_cpus sh /bench.sh ;;
 shell) setsid cttyhack sh ;;	# for debugging by hand: -serial mon:stdio
 *) run init sh -c "echo unknown lvmm.mode=$mode; exit 1" ;;
 esac
