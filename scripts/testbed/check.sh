@@ -5,7 +5,7 @@
 # with exactly one line "N passed, N failed[, N skipped]" (exit 1 on any
 # failure). Each phase's output is in $LVMM_OUT/logs/PHASE.log.
 # Environment: LVMM_CHECK_TIMEOUT (whole run, default 85 min: under CI's
-# 90), LVMM_BOOT_TIMEOUT (per QEMU boot, default 1200 s),
+# 90), LVMM_BOOT_TIMEOUT (per QEMU boot, default 1800 s),
 # LVMM_VMX_BOOT_TIMEOUT (per Bochs boot, default 2700 s), LVMM_KERNELS (booted
 # in QEMU for SVM, default "test stock"), LVMM_VMX_KERNELS (booted in Bochs
 # for VMX, default "test"; empty skips Bochs), and run-qemu.sh's
@@ -98,7 +98,7 @@ for k in $kernels; do
 	# per vCPU, and the VMs kept off CPU 0 (testing.rst).
 	phase "boot-svm-$k" env LVMM_APPEND="lvmm.vm_cpus=1 ${LVMM_APPEND:-}" \
 		bash "$TESTBED_DIR/run-qemu.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
-		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_BOOT_TIMEOUT:-1200}" "$LVMM_OUT/$k"
+		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_BOOT_TIMEOUT:-1800}" "$LVMM_OUT/$k"
 	dirs+=("svm-$k=$LVMM_OUT/$k")
 done
 # The VMX backend: the same test kernel and initramfs in Bochs, whose
