@@ -93,11 +93,7 @@ for k in $kernels; do
 done
 dirs=()
 for k in $kernels; do
-	# QEMU 7.2 corrupts nested SVM on CPU 0 with one TCG thread per vCPU
-	# and nested guests' interrupts with one thread for all: one thread
-	# per vCPU, and the VMs kept off CPU 0 (testing.rst).
-	phase "boot-svm-$k" env LVMM_APPEND="lvmm.vm_cpus=1 ${LVMM_APPEND:-}" \
-		bash "$TESTBED_DIR/run-qemu.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
+	phase "boot-svm-$k" bash "$TESTBED_DIR/run-qemu.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
 		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_BOOT_TIMEOUT:-1800}" "$LVMM_OUT/$k"
 	dirs+=("svm-$k=$LVMM_OUT/$k")
 done

@@ -48,9 +48,7 @@ beds=svm
 rc=0 results=()
 for bed in $beds; do
 	case $bed in
-	# VMs off L1 CPU 0, as in check.sh (Documentation/testing.rst).
-	svm) LVMM_APPEND="lvmm.vm_cpus=1 ${LVMM_APPEND:-}" \
-		bash "$TESTBED_DIR/run-qemu.sh" "$kernel" "$initrd" "$mode" "$limit" "$out" ;;
+	svm) bash "$TESTBED_DIR/run-qemu.sh" "$kernel" "$initrd" "$mode" "$limit" "$out" ;;
 	vmx) bash "$TESTBED_DIR/run-bochs.sh" "$kernel" "$initrd" "$mode" "$((limit * 3))" "$out/vmx" ;;
 	*) echo "$mode: unknown bed $bed (svm, vmx)" >&2; exit 2 ;;
 	esac

@@ -16,11 +16,13 @@ rm -f "$out"/console.log "$out"/results.log "$out"/status "$out"/seconds
 # loglevel=5 rather than quiet: WARN splats and lockdep reports are
 # KERN_WARNING and must reach the console log.
 append="console=ttyS0 loglevel=5 panic=-1 lvmm.mode=$mode"
-append+=" lvmm.timeout=${LVMM_TEST_TIMEOUT:-120} ${LVMM_APPEND:-}"
+# lvmm.vm_cpus=1: VMs off CPU 0, which multi-threaded QEMU 7.2 corrupts
+# (Documentation/testing.rst); LVMM_APPEND comes later and may override.
+append+=" lvmm.timeout=${LVMM_TEST_TIMEOUT:-120} lvmm.vm_cpus=1 ${LVMM_APPEND:-}"
 
 # QEMU 7.2 TCG cannot provide nrip-save etc.; its warnings go to qemu.err.
-# Each TCG mode of QEMU 7.2 has its own nested-SVM bug; callers pass
-# lvmm.vm_cpus=1 against the multi-threaded one (Documentation/testing.rst).
+# Each TCG mode of QEMU 7.2 has its own nested-SVM bug; lvmm.vm_cpus=1
+# above avoids the multi-threaded one (Documentation/testing.rst).
 # --foreground keeps QEMU in our process group, so a caller's own time
 # limit (check.sh) or Ctrl-C stops it too.
 t0=$(date +%s%N)

@@ -8,7 +8,7 @@
 #
 # usage: build.sh            -> $LVMM_CACHE/qemu-trace/bin/qemu-system-x86_64
 # then:  PATH=$LVMM_CACHE/qemu-trace/bin:$PATH LVMM_QEMU_ACCEL=tcg \
-#        LVMM_APPEND=lvmm.only=vmctl_linux_test.sh \
+#        LVMM_APPEND="lvmm.vm_cpus=0-1 lvmm.only=vmctl_linux_test.sh" \
 #        bash scripts/testbed/run-qemu.sh KERNEL INITRD check 900 OUTDIR
 #        grep -A1100 '^LVT cpu' OUTDIR/qemu.err
 set -euo pipefail
