@@ -280,9 +280,13 @@ if command -v crun >/dev/null 2>&1; then
 	same user-namespace
 	conf '"sh", "-c", "mkdir /tmp/d; echo mkdir=$?; hostname x; echo not-reached"' "$SEC"
 	same seccomp
-	conf '"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done 2>&1 | sort -u; wait"' \
+	# The shell and 3 sleeps fill pids.max; the 4th fork fails and the
+	# shell exits 2. No pipeline: its two sides would race for the slots.
+	conf '"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; echo not-reached"' \
 		', "resources": {"pids": {"limit": 4}}'
 	same pids-limit
+	cp "$tmp/ctr.out" "$tmp/out"
+	expect "pids-limit: a fork fails at pids.max (ctr, as crun)" "can't fork"
 	CAPS=$MKNOD
 	conf '"sh", "-c", "mknod /dev/tun2 c 10 200 && head -c1 /dev/tun2; mknod /dev/kmsg2 c 1 11 && echo ctr-test >/dev/kmsg2; echo kmsg=$?"' \
 		', "resources": {"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "w"}]}'
