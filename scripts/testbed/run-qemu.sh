@@ -17,9 +17,9 @@ rm -f "$out"/console.log "$out"/results.log "$out"/status "$out"/seconds
 # KERN_WARNING and must reach the console log.
 append="console=ttyS0 loglevel=5 panic=-1 lvmm.mode=$mode"
 # lvmm.vm_cpus: VMs off CPU 0, whose SVM state multi-threaded QEMU 7.2
-# corrupts (Documentation/testing.rst). Two L1 CPUs by default: with three
-# on this 2-core host, QEMU once ran stale code after the L1 patched its
-# text. LVMM_APPEND comes later and may override.
+# corrupts (Documentation/testing.rst). make check boots three L1 CPUs;
+# two by default (make demo, make bench): each layout has hung the L1 once
+# on this 2-core host. LVMM_APPEND comes later and may override.
 smp=${LVMM_QEMU_SMP:-2}
 if ! [ "$smp" -ge 2 ] 2>/dev/null; then
 	echo "run-qemu: LVMM_QEMU_SMP=$smp: the bed needs at least 2 CPUs (VMs never run on CPU 0)" >&2
