@@ -9,7 +9,7 @@
 # LVMM_VMX_BOOT_TIMEOUT (per Bochs boot, default 2700 s), LVMM_KERNELS (booted
 # in QEMU for SVM, default "test stock"), LVMM_VMX_KERNELS (booted in Bochs
 # for VMX, default "test"; empty skips Bochs), and run-qemu.sh's
-# LVMM_TEST_TIMEOUT etc.
+# LVMM_QEMU_SMP (default 3 here) and LVMM_TEST_TIMEOUT etc.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
