@@ -11,6 +11,34 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
       bochs bochsbios vgabios isolinux syslinux-common xorriso
       libjson-c-dev libseccomp-dev libcap-dev crun runc)
 
+# QEMU 10 for the SVM beds comes from bookworm-backports (built for Debian
+# 12): a sources file of its own, and a pin that keeps every other package
+# on bookworm. QEMU 7.2's nested-SVM bugs (Documentation/testing.rst) are
+# why; seabios comes along because QEMU 10 needs a newer one.
+bpo_pkgs=(qemu-system-x86 qemu-system-common qemu-system-data seabios)
+bpo_sources=/etc/apt/sources.list.d/lvmm-bookworm-backports.sources
+bpo_pin=/etc/apt/preferences.d/lvmm-bookworm-backports
+bpo_setup() {
+	local want_sources want_pin
+	want_sources="Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+	want_pin="# lvmm's test bed (scripts/testbed/deps.sh): only these from backports
+Package: *
+Pin: release n=bookworm-backports
+Pin-Priority: 100
+
+Package: ${bpo_pkgs[*]}
+Pin: release n=bookworm-backports
+Pin-Priority: 990"
+	[ "$(cat "$bpo_sources" 2>/dev/null)" = "$want_sources" ] &&
+		[ "$(cat "$bpo_pin" 2>/dev/null)" = "$want_pin" ] && return 1
+	echo "$want_sources" >"$bpo_sources"
+	echo "$want_pin" >"$bpo_pin"
+}
+
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'
 }
@@ -20,7 +48,13 @@ installed() {
 marker=$LVMM_CACHE/apt-updated
 missing=()
 for p in "${pkgs[@]}"; do installed "$p" || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ] || [ ! -e "$marker" ]; then
+# QEMU 10: the installed qemu-system-x86 must be backports' (an upgrade
+# from 7.2 on a machine that had it).
+qemu_ok() {
+	dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null | grep -q '^1:1[0-9]\.'
+}
+! qemu_ok && installed qemu-system-x86 && missing+=(qemu-system-x86)
+if bpo_setup || [ ${#missing[@]} -gt 0 ] || [ ! -e "$marker" ]; then
 	apt-get update -qq
 	touch "$marker"
 fi
@@ -35,3 +69,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "deps: installing ${missing[*]}"
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+qemu_ok || { echo "deps: qemu-system-x86 is not QEMU 10 from bookworm-backports: $(dpkg-query -W -f='${Version}' qemu-system-x86)" >&2; exit 1; }
