@@ -4,6 +4,7 @@
 #   make [KDIR=...] [W=1]   lvmm.ko, the tools and the selftests
 #   make check              build everything, boot the test VMs, run KUnit
 #                           and the selftests; last line "N passed, N failed"
+#   make check BEDS=... ONLY=...  some beds / one selftest (the fast loop)
 #   make demo | bench       boot a VM in demo / benchmark mode
 #   make install            modules_install + the tools' install
 
@@ -41,8 +42,10 @@ tools:
 selftests: tools
 	@$(call sub,$(SELFTEST_DIR),KSFT_DIR=$$(bash scripts/testbed/ksft-headers.sh))
 
+# The fast loop: make check BEDS="svm-test" ONLY=vmctl_test.sh (beds and
+# programs in Documentation/testing.rst); CI runs all of it.
 check:
-	bash scripts/testbed/check.sh
+	$(if $(BEDS),LVMM_BEDS="$(BEDS)") $(if $(ONLY),LVMM_ONLY="$(ONLY)") bash scripts/testbed/check.sh
 
 # checkpatch + W=1 + sparse on kmod/ and uapi/ (also part of make check)
 lint:

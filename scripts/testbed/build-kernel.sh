@@ -1,12 +1,18 @@
 #!/bin/bash
-# Build (once) the KUnit-enabled test kernel from Debian's linux-source-6.1.
-# Prints the build directory, which also serves as KDIR for lvmm.ko.
+# Build (once) a bed kernel from Debian's linux-source-6.1: "test" (the
+# default; KUnit, KASAN, lockdep, KVM as modules) or "guest" (the small
+# kernel of vmctl's nested boots, no modules), each from its fragment
+# FLAVOR-kernel.config. Prints the build directory, which for the test
+# kernel also serves as KDIR for lvmm.ko.
 # --print-dir-if-built: only print it when a finished build exists (for
 # the Makefile's KDIR fallback); never builds, never waits on the lock.
+# usage: build-kernel.sh [test|guest] [--print-dir-if-built]
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-dir=$(test_kernel_dir)
+flavor=test
+case ${1:-} in test | guest) flavor=$1 && shift ;; esac
+dir=$(test_kernel_dir "$flavor")
 if [ "${1:-}" = --print-dir-if-built ]; then
 	[ ! -f "$dir/.done" ] || echo "$dir/src"
 	exit 0
@@ -19,8 +25,10 @@ if [ -f "$dir/.done" ]; then
 	exit 0
 fi
 
-frag=$TESTBED_DIR/test-kernel.config
-echo "testbed: building test kernel in $dir (about 15 minutes on 2 cores)" >&2
+frag=$TESTBED_DIR/$flavor-kernel.config
+targets="bzImage modules"
+[ "$flavor" = test ] || targets=bzImage
+echo "testbed: building the $flavor kernel in $dir" >&2
 rm -rf "$dir/src"
 mkdir -p "$dir/src"
 tar -xf /usr/src/linux-source-6.1.tar.xz -C "$dir/src" --strip-components=1
@@ -42,9 +50,10 @@ while IFS= read -r line; do
 done <"$frag"
 [ $bad -eq 0 ]
 
-make -s -j"$JOBS" bzImage modules >"$dir/build.log" 2>&1 ||
+# shellcheck disable=SC2086 # $targets is a word list
+make -s -j"$JOBS" $targets >"$dir/build.log" 2>&1 ||
 	{ tail -n 30 "$dir/build.log" >&2; exit 1; }
 rm -rf "$dir/modroot"
-make -s modules_install INSTALL_MOD_PATH="$dir/modroot" >/dev/null
+[ "$flavor" != test ] || make -s modules_install INSTALL_MOD_PATH="$dir/modroot" >/dev/null
 touch "$dir/.done"
 echo "$dir/src"

@@ -1,15 +1,24 @@
 #!/bin/bash
-# make check: build everything, boot the KUnit test kernel and Debian's
-# stock kernel in QEMU TCG (AMD SVM) and the test kernel in Bochs (Intel
-# VMX; two Bochs side by side), run KUnit and the selftests inside, and end
-# with exactly one line "N passed, N failed[, N skipped]" (exit 1 on any
-# failure). Each phase's output is in $LVMM_OUT/logs/PHASE.log.
-# Environment: LVMM_CHECK_TIMEOUT (whole run, default 85 min: under CI's
-# 90), LVMM_BOOT_TIMEOUT (per QEMU boot, default 1800 s),
-# LVMM_VMX_BOOT_TIMEOUT (per Bochs boot, default 2700 s), LVMM_KERNELS (booted
-# in QEMU for SVM, default "test stock"), LVMM_VMX_KERNELS (booted in Bochs
-# for VMX, default "test"; empty skips Bochs), and run-qemu.sh's
-# LVMM_QEMU_SMP (default 3 here) and LVMM_TEST_TIMEOUT etc.
+# make check: build everything, boot the test beds, run KUnit and the
+# selftests inside, and end with exactly one line "N passed, N failed[, N
+# skipped]" (exit 1 on any failure). The beds (Documentation/testing.rst):
+#   svm-test   QEMU TCG (AMD SVM), the KUnit/KASAN/lockdep test kernel
+#   svm-stock  QEMU TCG, Debian's stock kernel (and KVM, the peer)
+#   vmx-test   Bochs (Intel VMX), the test kernel
+#   vmx-stock  Bochs, Debian's stock kernel: its own kernel as vmctl's guest
+#   host       ctr on this machine's own cgroup layout
+# plus "lint" (checkpatch, W=1, sparse). The Bochs beds use one core each
+# and run beside the rest; every phase and bed prints its wall time. Each
+# phase's output is in $LVMM_OUT/logs/PHASE.log.
+# Environment (make check BEDS=... ONLY=... sets the first two):
+#   LVMM_BEDS   what to run, default "lint svm-test svm-stock vmx-test
+#               vmx-stock host" (the fast loop: e.g. LVMM_BEDS=svm-test)
+#   LVMM_ONLY   one program of selftests/lvmm/TESTS to run in each bed
+#               (KUnit is left out then)
+#   LVMM_CHECK_TIMEOUT (whole run, default 85 min: under CI's 90),
+#   LVMM_BOOT_TIMEOUT (per QEMU boot, default 1200 s),
+#   LVMM_VMX_BOOT_TIMEOUT (per Bochs boot, default 2400 s), and
+#   run-qemu.sh's LVMM_QEMU_SMP (default 3 here), LVMM_TEST_TIMEOUT etc.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -30,14 +39,47 @@ if [ -z "${LVMM_CHECK_GUARDED:-}" ]; then
 	exit $rc
 fi
 
-kernels=${LVMM_KERNELS:-test stock}
-# Kernels also booted in Bochs for VMX (slower: the test kernel only).
-vmx_kernels=${LVMM_VMX_KERNELS-test}
-for k in $vmx_kernels; do
-	case " $kernels " in *" $k "*) ;; *) kernels+=" $k" ;; esac
+all_beds="lint svm-test svm-stock vmx-test vmx-stock host"
+beds=${LVMM_BEDS:-$all_beds}
+only=${LVMM_ONLY:-}
+for b in $beds; do
+	case " $all_beds " in *" $b "*) ;; *)
+		echo "check: unknown bed '$b' in LVMM_BEDS (choose from: $all_beds)"
+		echo "0 passed, 1 failed"
+		exit 1 ;;
+	esac
 done
+if [ -n "$only" ] && ! grep -q "^$only\([[:space:]]\|$\)" "$TOPDIR/selftests/lvmm/TESTS"; then
+	echo "check: LVMM_ONLY=$only is not a program listed in selftests/lvmm/TESTS"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+want() { case " $beds " in *" $1 "*) return 0 ;; esac; return 1; }
 logs=$LVMM_OUT/logs
 mkdir -p "$logs"
+t_start=$(date +%s%N)
+
+# The beds: which kernel each boots, which Linux guests vmctl's test boots
+# in it (Debian's kernel once per vendor; the small guest kernel where the
+# vmctl features are tested; the KASAN test kernel where QEMU makes it
+# cheap), and its own kernel arguments.
+bed_kind() { echo "${1#*-}"; }
+bed_guests() {
+	case $1 in
+	svm-test) echo "small test" ;;
+	svm-stock) echo "debian small" ;;
+	vmx-test) echo "small" ;;
+	vmx-stock) echo "debian" ;;
+	esac
+}
+bed_append() {
+	local a=
+	# The VMX stock bed is there for Debian's kernel as a guest (a quarter
+	# of an hour of Bochs): the selftests run in vmx-test beside it.
+	[ "$1" != vmx-stock ] || a="lvmm.only=vmctl_linux_test.sh"
+	[ -z "$only" ] || a="lvmm.only=$only"
+	echo "$a"
+}
 
 # phase NAME CMD...: run one step into its log and print its duration; a
 # failed step shows the log's tail and ends the run as one failure.
@@ -66,7 +108,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 report() {
 	local name=$1 rc=$2 log=$logs/$1.log ms
 	ms=$((($(date +%s%N) - $3) / 1000000))
-	printf 'check: %-14s' "$name"
+	printf 'check: %-16s' "$name"
 	if [ "$rc" -eq 0 ]; then
 		printf '%5d.%d s\n' $((ms / 1000)) $((ms % 1000 / 100))
 		return
@@ -77,54 +119,71 @@ report() {
 	exit 1
 }
 
-phase deps bash "$TESTBED_DIR/deps.sh"
-for k in $kernels; do
-	case $k in
-	# built once per source version and config (~15 min on 2 cores)
-	test) phase test-kernel bash "$TESTBED_DIR/build-kernel.sh" ;;
-	stock) phase stock-kernel bash "$TESTBED_DIR/fetch-stock.sh" ;;
+need_test= need_stock= need_small=
+for b in $beds; do
+	case $b in
+	*-test) need_test=1 ;;
+	*-stock) need_stock=1 ;;
 	esac
+	case " $(bed_guests "$b") " in *" small "*) need_small=1 ;; esac
+	case " $(bed_guests "$b") " in *" debian "*) need_stock=1 ;; esac
 done
-phase userspace make -C "$TOPDIR" tools selftests
-# checkpatch, W=1 and sparse on the module: style regressions fail too.
-phase lint bash "$TOPDIR/scripts/lint.sh"
-for k in $kernels; do
-	phase "stage-$k" bash "$TESTBED_DIR/stage.sh" "$k" "$LVMM_OUT/$k"
-done
-dirs=()
-# Three L1 CPUs, the VMs on CPUs 1-2: 4x faster for svm-test than one VM
-# CPU, and vCPU threads move between CPUs (Documentation/testing.rst).
-export LVMM_QEMU_SMP=${LVMM_QEMU_SMP:-3}
-for k in $kernels; do
-	phase "boot-svm-$k" bash "$TESTBED_DIR/run-qemu.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
-		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_BOOT_TIMEOUT:-1800}" "$LVMM_OUT/$k"
-	dirs+=("svm-$k=$LVMM_OUT/$k")
-done
-# The VMX backend: the same test kernel and initramfs in Bochs, whose
-# corei7_skylake_x has VMX with EPT and unrestricted guest. Bochs runs on
-# one core: the test kernel's own nested boot as a Linux guest (~25 min)
-# gets a second Bochs beside the main one instead of doubling its time.
-bochs() {
-	local k=$1 bed=$2
-	shift 2
-	env "$@" bash "$TESTBED_DIR/run-bochs.sh" "$(cat "$LVMM_OUT/$k/kernel")" \
-		"$LVMM_OUT/$k/initramfs.cpio.gz" check "${LVMM_VMX_BOOT_TIMEOUT:-2700}" "$LVMM_OUT/$bed"
+
+# stage BED: lvmm.ko for the bed's kernel and its initramfs, in
+# $LVMM_OUT/BED (where its boot's logs go too).
+stage() {
+	phase "stage-$1" bash "$TESTBED_DIR/stage.sh" "$(bed_kind "$1")" "$LVMM_OUT/$1" "$(bed_guests "$1")"
 }
-for k in $vmx_kernels; do
-	guest_bed=
-	if [ "$k" = test ]; then
-		guest_bed=vmx-guest
-		phase_bg_start "boot-$guest_bed" bochs "$k" "$guest_bed" \
-			LVMM_APPEND="${LVMM_APPEND:-} lvmm.only=vmctl_linux_test.sh lvmm.guest=test"
-	fi
-	phase "boot-vmx-$k" bochs "$k" "vmx-$k" LVMM_APPEND="${LVMM_APPEND:-} lvmm.guest=debian"
-	dirs+=("vmx-$k=$LVMM_OUT/vmx-$k")
-	if [ -n "$guest_bed" ]; then
-		phase_bg_wait "boot-$guest_bed"
-		dirs+=("$guest_bed=$LVMM_OUT/$guest_bed")
-	fi
+boot_qemu() {
+	env LVMM_APPEND="${LVMM_APPEND:-} $(bed_append "$1")" bash "$TESTBED_DIR/run-qemu.sh" \
+		"$(cat "$LVMM_OUT/$1/kernel")" "$LVMM_OUT/$1/initramfs.cpio.gz" check \
+		"${LVMM_BOOT_TIMEOUT:-1200}" "$LVMM_OUT/$1"
+}
+boot_bochs() {
+	env LVMM_APPEND="${LVMM_APPEND:-} $(bed_append "$1")" bash "$TESTBED_DIR/run-bochs.sh" \
+		"$(cat "$LVMM_OUT/$1/kernel")" "$LVMM_OUT/$1/initramfs.cpio.gz" check \
+		"${LVMM_VMX_BOOT_TIMEOUT:-2400}" "$LVMM_OUT/$1"
+}
+dirs=()
+scored() { dirs+=("$1=$LVMM_OUT/$1"); }
+
+phase deps bash "$TESTBED_DIR/deps.sh"
+phase userspace make -C "$TOPDIR" tools selftests
+[ -z "$need_small" ] || phase guest-kernel bash "$TESTBED_DIR/build-kernel.sh" guest
+[ -z "$need_stock" ] || phase stock-kernel bash "$TESTBED_DIR/fetch-stock.sh"
+# The longest bed first: Bochs on the stock kernel needs no kernel build,
+# so on a new machine it boots while the test kernel compiles.
+if want vmx-stock; then
+	stage vmx-stock
+	phase_bg_start boot-vmx-stock boot_bochs vmx-stock
+fi
+# built once per source version and config (~14 min on 2 cores)
+[ -z "$need_test" ] || phase test-kernel bash "$TESTBED_DIR/build-kernel.sh"
+! want lint || phase lint bash "$TOPDIR/scripts/lint.sh"
+if want vmx-test; then
+	stage vmx-test
+	phase_bg_start boot-vmx-test boot_bochs vmx-test
+fi
+# The SVM beds one after the other beside Bochs: three L1 CPUs (QEMU's
+# vCPU threads), the VMs on CPUs 1-2 (Documentation/testing.rst).
+export LVMM_QEMU_SMP=${LVMM_QEMU_SMP:-3}
+for b in svm-test svm-stock; do
+	want "$b" || continue
+	stage "$b"
+	phase "boot-$b" boot_qemu "$b"
+	scored "$b"
 done
 # ctr on this machine's own cgroup layout (hybrid on the CI host).
-phase host-ctr bash "$TESTBED_DIR/run-host.sh" "$LVMM_OUT/host"
-dirs+=("host=$LVMM_OUT/host")
+if want host; then
+	phase host-ctr bash "$TESTBED_DIR/run-host.sh" "$LVMM_OUT/host"
+	scored host
+fi
+for b in vmx-test vmx-stock; do
+	want "$b" || continue
+	phase_bg_wait "boot-$b"
+	scored "$b"
+done
+ms=$((($(date +%s%N) - t_start) / 1000000))
+printf 'check: %-16s%5d.%d s\n' "all" $((ms / 1000)) $((ms % 1000 / 100))
+[ ${#dirs[@]} -gt 0 ] || { echo "0 passed, 0 failed"; exit 0; }
 exec bash "$TESTBED_DIR/parse-results.sh" "${dirs[@]}"

@@ -6,14 +6,17 @@ TOPDIR=$(cd "$TESTBED_DIR/../.." && pwd)
 JOBS=${JOBS:-$(nproc)}
 mkdir -p "$LVMM_CACHE"
 
-# The test kernel's cache key: linux-source version + config fragment hash.
+# A bed kernel's cache key: linux-source version + config fragment hash.
+# FLAVOR: "test" (KUnit, KASAN, lockdep: the L1 of the test beds) or
+# "guest" (small, for vmctl's nested boots).
 test_kernel_dir() {
-	local ver hash
+	local flavor=${1:-test} ver hash prefix=kernel
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 	# Only the option lines count: editing a comment must not cost a rebuild.
-	hash=$(grep -E '^(CONFIG_|# CONFIG_)' "$TESTBED_DIR/test-kernel.config" |
+	hash=$(grep -E '^(CONFIG_|# CONFIG_)' "$TESTBED_DIR/$flavor-kernel.config" |
 		sha256sum | cut -c1-12)
-	echo "$LVMM_CACHE/kernel-$ver-$hash"
+	[ "$flavor" = test ] || prefix=$flavor-kernel
+	echo "$LVMM_CACHE/$prefix-$ver-$hash"
 }
 
 # The stock Debian kernel that linux-image-amd64 currently depends on.

@@ -17,7 +17,10 @@ mkdir -p "$out"
 if ! {
 	bash "$TESTBED_DIR/deps.sh"
 	make -C "$TOPDIR" tools
-	bash "$TESTBED_DIR/stage.sh" "$kind" "$out"
+	# bench boots Debian's kernel as a guest (linux_bench.sh); demo none
+	guests=
+	[ "$mode" != bench ] || guests=debian
+	bash "$TESTBED_DIR/stage.sh" "$kind" "$out" "$guests"
 } >"$out/build.log" 2>&1; then
 	tail -n 30 "$out/build.log" >&2
 	echo "$mode: build failed (log: $out/build.log)" >&2

@@ -6,10 +6,11 @@
 #   /selftests/<helper> for each line of HELPERS
 #   /usr/bin/crun, /usr/bin/runc + libraries  <- the host's (reference runtimes)
 #   /usr/bin/vmctl (and /vmctl), /guests/*.bin <- tools/vmctl/
-#   /guests/bzImage                            <- $LVMM_GUEST_KERNEL (the VM's own kernel)
+#   /guests/bzImage                            <- $LVMM_GUEST_KERNEL (Debian's, if set)
+#   /guests/small-bzImage                      <- $LVMM_GUEST_SMALL_KERNEL (if set)
 #   /guests/test-bzImage                       <- $LVMM_GUEST_TEST_KERNEL (if set)
 #   /guests/initrd.cpio.gz                     <- busybox + linux-guest-init.sh + the
-#                                                 virtio modules ($LVMM_GUEST_MODULES), for it
+#                                                 virtio modules ($LVMM_GUEST_MODULES), for them
 #   /usr/bin/ctr                               <- tools/ctr/ctr
 #   /bench/* (executables), /bench.sh          <- tools/bench/
 #   /demo.sh                                   <- scripts/testbed/guest-demo.sh
@@ -77,13 +78,16 @@ fi
 for g in "$vm"/guests/*.bin; do
 	[ ! -f "$g" ] || install -D -m 644 "$g" "$root/guests/${g##*/}"
 done
-# The kernel this VM boots, as a Linux guest for vmctl (stage.sh sets it),
-# and a busybox initramfs for that guest.
-if [ -n "${LVMM_GUEST_KERNEL:-}" ]; then
-	install -D -m 644 "$LVMM_GUEST_KERNEL" "$root/guests/bzImage"
-	# The project's test kernel too, where stage.sh offers it.
-	[ -z "${LVMM_GUEST_TEST_KERNEL:-}" ] ||
-		install -D -m 644 "$LVMM_GUEST_TEST_KERNEL" "$root/guests/test-bzImage"
+# The Linux guests of vmctl's tests (stage.sh picks them per bed), and one
+# busybox initramfs for all of them.
+guest_kernels=0
+for g in bzImage:${LVMM_GUEST_KERNEL:-} small-bzImage:${LVMM_GUEST_SMALL_KERNEL:-} \
+	test-bzImage:${LVMM_GUEST_TEST_KERNEL:-}; do
+	[ -n "${g#*:}" ] || continue
+	install -D -m 644 "${g#*:}" "$root/guests/${g%%:*}"
+	guest_kernels=$((guest_kernels + 1))
+done
+if [ $guest_kernels -gt 0 ]; then
 	groot=$(mktemp -d)
 	mkdir -p "$groot"/{bin,dev,proc,sys,tmp}
 	cp /bin/busybox "$groot/bin/"

@@ -7,7 +7,7 @@ set -euo pipefail
 
 kind=${1:-stock} out=$LVMM_OUT/shell
 make -s -C "$TOPDIR" tools selftests >/dev/null
-bash "$TESTBED_DIR/stage.sh" "$kind" "$out" >/dev/null
+bash "$TESTBED_DIR/stage.sh" "$kind" "$out" "debian small" >/dev/null
 # LVMM_QEMU_ACCEL as in run-qemu.sh (Documentation/testing.rst).
 exec qemu-system-x86_64 -accel "${LVMM_QEMU_ACCEL:-tcg}" -cpu EPYC,+svm,+npt -smp 2 -m 1G \
 	-nodefaults -no-user-config -display none -no-reboot \

@@ -2,12 +2,19 @@
 # Ready one kernel for a test boot: build lvmm.ko against it and pack the
 # initramfs. KIND is "test" (the cached KUnit kernel, built if needed) or
 # "stock" (Debian's, fetched if needed). Leaves OUTDIR/kernel (the image's
-# path), OUTDIR/initramfs.cpio.gz and the module build in OUTDIR/mod.
-# usage: stage.sh KIND OUTDIR
+# path) and OUTDIR/initramfs.cpio.gz; the module is built in
+# $LVMM_OUT/mod-KIND.
+# GUESTS: the Linux guests vmctl's test boots in this bed, any of "debian"
+# (Debian's stock kernel, unmodified), "small" (the bed's small guest
+# kernel, built here if needed) and "test" (the test kernel itself);
+# default all three, "" for none. Each left out keeps the initramfs smaller, which
+# Bochs reads from its emulated CD and init copies to a tmpfs.
+# usage: stage.sh KIND OUTDIR [GUESTS]
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-kind=$1 out=$2
+kind=$1 out=$2 guests=${3-debian small test}
+has_guest() { case " $guests " in *" $1 "*) return 0 ;; esac; return 1; }
 case $kind in
 test)
 	kdir=$(bash "$TESTBED_DIR/build-kernel.sh")
@@ -25,7 +32,8 @@ stock)
 esac
 
 mkdir -p "$out"
-ko=$(bash "$TESTBED_DIR/build-module.sh" "$kdir" "$out/mod")
+# One module build per kernel, shared by its beds (kbuild is incremental).
+ko=$(bash "$TESTBED_DIR/build-module.sh" "$kdir" "$LVMM_OUT/mod-$kind")
 
 # KVM, the benchmark's peer (kvm_amd for SVM, kvm_intel for VMX), with
 # what it needs (Debian's kvm_amd needs ccp for SEV): follow modinfo's
@@ -43,12 +51,21 @@ while [ ${#want[@]} -gt 0 ]; do
 	IFS=, read -ra deps <<<"$(modinfo -F depends "${path[$m]}")"
 	want+=("${deps[@]}")
 done
-# The Linux guests of vmctl's tests, in every bed: Debian's kernel and,
-# when it has been built (make check builds it first), the test kernel.
-guest=$image
-[ "$kind" = stock ] || { info=$(bash "$TESTBED_DIR/fetch-stock.sh") && guest=${info%%$'\n'*}; }
-gver=${guest##*/vmlinuz-}
-test_guest=$(bash "$TESTBED_DIR/build-kernel.sh" --print-dir-if-built)
-[ -z "$test_guest" ] || test_guest=$test_guest/arch/x86/boot/bzImage
-LVMM_GUEST_TEST_KERNEL=$test_guest LVMM_GUEST_KERNEL=$guest LVMM_GUEST_MODULES=${guest%/boot/*}/lib/modules/$gver/kernel bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
+# The Linux guests of vmctl's tests: Debian's kernel (with its virtio
+# modules), the small guest kernel, the test kernel (when it has been built).
+guest='' guest_mods='' small_guest='' test_guest=''
+if has_guest debian; then
+	guest=$image
+	[ "$kind" = stock ] || { info=$(bash "$TESTBED_DIR/fetch-stock.sh") && guest=${info%%$'\n'*}; }
+	guest_mods=${guest%/boot/*}/lib/modules/${guest##*/vmlinuz-}/kernel
+fi
+if has_guest small; then
+	small_guest=$(bash "$TESTBED_DIR/build-kernel.sh" guest)/arch/x86/boot/bzImage
+fi
+if has_guest test; then
+	test_guest=$(bash "$TESTBED_DIR/build-kernel.sh" --print-dir-if-built)
+	[ -z "$test_guest" ] || test_guest=$test_guest/arch/x86/boot/bzImage
+fi
+LVMM_GUEST_TEST_KERNEL=$test_guest LVMM_GUEST_SMALL_KERNEL=$small_guest LVMM_GUEST_KERNEL=$guest \
+	LVMM_GUEST_MODULES=$guest_mods bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
 echo "$image" >"$out/kernel"
