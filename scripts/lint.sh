@@ -60,10 +60,10 @@ if [ "$(cat "$LVMM_OUT/lint/checkpatch.ok" 2>/dev/null)" != "$cpkey" ]; then
 	fi
 fi
 
-# The trees: NAME ROOT KDIR SPARSE (see kdirs.sh).
+# The trees: NAME KDIR SPARSE (see kdirs.sh).
 trees=()
 if [ $# -gt 0 ]; then
-	for k in "$@"; do trees+=("$(basename "$(dirname "$k")")-$(basename "$k") / $k 2"); done
+	for k in "$@"; do trees+=("$(basename "$(dirname "$k")")-$(basename "$k") $k 2"); done
 else
 	mapfile -t trees < <(bash "$TESTBED_DIR/kdirs.sh") ||
 		{ echo "lint: kdirs.sh failed" >&2; exit 1; }
@@ -73,7 +73,7 @@ else
 		[ -f "$k/Makefile" ] || continue
 		k=$(readlink -f "$k")
 		printf '%s\n' "${trees[@]}" | grep -q " $k " ||
-			trees+=("$(basename "$(dirname "$k")")-$(basename "$k") / $k 2")
+			trees+=("$(basename "$(dirname "$k")")-$(basename "$k") $k 2")
 	done
 fi
 
@@ -83,10 +83,10 @@ kvm_only+="|^ERROR: modpost: .*: symbol 'asm_exc_nmi_kvm_vmx' undefined!$"
 make_tail="^make(\[[0-9]+\])?: (\*\*\* |Target .* not remade because of errors\.$)"
 
 for t in "${trees[@]}"; do
-	read -r name root kdir sparse <<<"$t"
+	read -r name kdir sparse <<<"$t"
 	build=$LVMM_OUT/lint/$name
 	mkdir -p "$build"
-	key=$(echo "$inputs $name $root $kdir $sparse $(stat -c %Y "$root/$kdir/.config" 2>/dev/null)" |
+	key=$(echo "$inputs $name $kdir $sparse $(stat -c %Y "$kdir/.config" 2>/dev/null)" |
 		sha256sum | cut -c1-16)
 	note=
 	if [ "$(head -n1 "$build.ok" 2>/dev/null)" = "$key" ]; then
@@ -105,7 +105,7 @@ for t in "${trees[@]}"; do
 		fi
 		rm -f "$build.clean"
 		rc=0
-		warn=$(LVMM_ROOT=$root W=1 C=$cflag bash "$TESTBED_DIR/build-module.sh" \
+		warn=$(W=1 C=$cflag bash "$TESTBED_DIR/build-module.sh" \
 			"$kdir" "$build" 2>&1 >/dev/null) || rc=$?
 		warn=$(grep -v 'Skipping BTF generation' <<<"$warn" || :)
 		blocked=$(grep -E "$kvm_only" <<<"$warn" |

@@ -3,14 +3,17 @@
 # kmod/, uapi/ and the top-level Kbuild are mirrored into OUTDIR (mtimes
 # kept, so kbuild rebuilds incrementally) and kbuild runs there.
 # usage: build-module.sh KDIR OUTDIR   (W=1 and C=2 in the environment
-# pass on; with LVMM_ROOT=DIR, KDIR is a tree inside the chroot DIR and
-# kbuild runs there, OUTDIR bind-mounted on DIR/lvmm: see kdirs.sh)
+# pass on). A KDIR inside kdirs.sh's Debian 13 chroot is built in it, with
+# OUTDIR bind-mounted on its /lvmm.
 # Prints the path of the built lvmm.ko.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-kdir=$1 out=$2 root=${LVMM_ROOT:-/}
-[ -f "$root/$kdir/Makefile" ] || { echo "build-module: $kdir is no kernel build tree" >&2; exit 1; }
+kdir=$1 out=$2 root=/
+[ -f "$kdir/Makefile" ] || { echo "build-module: $kdir is no kernel build tree" >&2; exit 1; }
+case $kdir in
+"$LVMM_TRIXIE_ROOT"/*) root=$LVMM_TRIXIE_ROOT kdir=${kdir#"$LVMM_TRIXIE_ROOT"} ;;
+esac
 [ -d "$TOPDIR/kmod" ] || { echo "build-module: $TOPDIR/kmod does not exist" >&2; exit 1; }
 mkdir -p "$out"
 srcs=("$TOPDIR/kmod" "$TOPDIR/Kbuild")

@@ -1,10 +1,10 @@
 #!/bin/bash
 # Prepare (once, cached) the kernel build trees lvmm.ko is checked
 # against, and print one line per tree:
-#   NAME ROOT KDIR SPARSE
-# NAME is the kernel release, ROOT the directory to chroot into for the
-# build ("/" for none), KDIR the tree as seen from ROOT and SPARSE the C=
-# level its build can run (0: none). The trees:
+#   NAME KDIR SPARSE
+# NAME is the kernel release, KDIR the tree (build-module.sh builds one in
+# the chroot below inside it) and SPARSE the C= level its build can run
+# (0: none). The trees:
 #  - Debian 12's 6.1: the stock headers deps.sh installs.
 #  - Debian 12's 6.12 (bookworm-security's linux-6.12, the series that
 #    bookworm-backports carries too): its headers .debs unpacked into the
@@ -60,7 +60,7 @@ k612_tree() {
 
 # The Debian 13 chroot. debootstrap's default mirror; backports is the
 # same mirror's trixie-backports suite.
-chroot_dir=$LVMM_CACHE/trixie-root
+chroot_dir=$LVMM_TRIXIE_ROOT
 chroot_run() {
 	chroot "$chroot_dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		DEBIAN_FRONTEND=noninteractive "$@"
@@ -122,19 +122,19 @@ for w in "${want[@]}"; do
 		ver=$(stock_kernel_version)
 		[ -f "/usr/src/linux-headers-$ver/Makefile" ] ||
 			{ log "linux-headers-$ver is not installed (run deps.sh)"; exit 1; }
-		echo "$ver / /usr/src/linux-headers-$ver 2"
+		echo "$ver /usr/src/linux-headers-$ver 2"
 		;;
 	6.12)
 		ver=$(k612_version)
 		[ -n "$ver" ] || { log "cannot resolve linux-headers-6.12-amd64 (apt-get update?)"; exit 1; }
-		echo "$ver / $(k612_tree "$ver") 2"
+		echo "$ver $(k612_tree "$ver") 2"
 		;;
 	7.x)
 		# No sparse: Debian 13's sparse 0.6.4 cannot parse the
 		# __typeof_unqual__ these headers use, and linux-kbuild lacks
 		# scripts/checker-valid.sh, so kbuild would refuse C= anyway.
 		ver=$(bpo13_tree)
-		echo "$ver $chroot_dir /usr/src/linux-headers-$ver 0"
+		echo "$ver $chroot_dir/usr/src/linux-headers-$ver 0"
 		;;
 	*)
 		log "unknown tree $w (6.1, 6.12 or 7.x)"
