@@ -5,7 +5,9 @@
  * Every case names the kernel version that changed it and why; the rest
  * of kmod/ uses only the current upstream names, and this header maps
  * them onto older kernels.  On 6.1 each mapping expands to exactly the
- * call the code made before, so the 6.1 module is unchanged.
+ * call the code made before, so the 6.1 module is unchanged.  The
+ * versions are upstream's; the builds check them against Debian's 6.1,
+ * 6.12 and 7.3 headers (and 7.2's for the VMCB cases).
  */
 #ifndef LVMM_COMPAT_H
 #define LVMM_COMPAT_H
@@ -54,8 +56,8 @@
 
 /*
  * 6.13 added hrtimer_setup(), which sets the callback with the clock
- * and mode so that no timer runs without one; 6.16 removed
- * hrtimer_init().
+ * and mode so that no timer runs without one; hrtimer_init() is gone
+ * by 7.3.
  */
 #if LVMM_KERNEL_BEFORE(6, 13)
 static inline void hrtimer_setup(struct hrtimer *timer,
