@@ -108,7 +108,8 @@ bpo13_tree() {
 		log "installing linux-headers-$ver in the chroot"
 		# The headers need the kbuild and compiler packages, not the image.
 		chroot_run apt-get install -y -qq --no-install-recommends \
-			"linux-headers-$ver" >/dev/null
+			"linux-headers-$ver" >"$LVMM_CACHE/trixie-apt.log" 2>&1 ||
+			{ log "installing failed: $LVMM_CACHE/trixie-apt.log"; exit 1; }
 	fi
 	exec 8>&-
 	echo "$ver"
