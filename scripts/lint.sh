@@ -105,7 +105,7 @@ for t in "${trees[@]}"; do
 		fi
 		rm -f "$build.clean"
 		rc=0
-		warn=$(W=1 C=$cflag bash "$TESTBED_DIR/build-module.sh" \
+		warn=$(LVMM_COMPILE_ONLY=1 W=1 C=$cflag bash "$TESTBED_DIR/build-module.sh" \
 			"$kdir" "$build" 2>&1 >/dev/null) || rc=$?
 		warn=$(grep -v 'Skipping BTF generation' <<<"$warn" || :)
 		blocked=$(grep -E "$kvm_only" <<<"$warn" |
