@@ -17,6 +17,21 @@ KDIR := $(shell bash scripts/testbed/build-kernel.sh --print-dir-if-built 2>/dev
 endif
 endif
 
+# The oldest kernel lvmm builds against (kmod/compat.h; ./Kbuild refuses
+# older trees as well, for `make -C KDIR M=...`).
+LVMM_MIN_KERNEL := 6.1
+ifneq ($(KDIR),)
+ifneq ($(filter all module install,$(or $(MAKECMDGOALS),all)),)
+KREL := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+KVER := $(shell echo '$(KREL)' | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
+ifneq ($(KVER),)
+ifneq ($(firstword $(shell printf '%s\n' $(LVMM_MIN_KERNEL) $(KVER) | sort -V)),$(LVMM_MIN_KERNEL))
+$(error lvmm needs Linux $(LVMM_MIN_KERNEL) or later, the oldest it supports; $(KDIR) is $(KREL))
+endif
+endif
+endif
+endif
+
 TOOL_DIRS := tools/lib tools/vmctl tools/ctr tools/bench
 SELFTEST_DIR := selftests/lvmm
 KBUILD := $(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(W),W=$(W))

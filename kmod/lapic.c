@@ -20,6 +20,7 @@
 #include <asm/tsc.h>
 
 #include "lvmm.h"
+#include "compat.h"
 #include "lapic.h"
 
 #define APIC_VERSION		(0x14 | ((LVMM_LVT_NR - 1) << 16))
@@ -597,8 +598,7 @@ int lvmm_lapic_create(struct lvmm_vcpu *vcpu)
 	if (!a)
 		return -ENOMEM;
 	a->vcpu = vcpu;
-	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	a->timer.function = timer_expired;
+	hrtimer_setup(&a->timer, timer_expired, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	vcpu->lapic = a;
 	lvmm_lapic_reset(vcpu, false);
 	/* Application processors wait for INIT and SIPI, as on a PC. */

@@ -9,6 +9,7 @@
 #include <asm/tsc.h>
 
 #include "lvmm.h"
+#include "compat.h"
 
 const struct lvmm_arch_ops *lvmm_ops;
 

@@ -13,10 +13,11 @@
 #include <asm/debugreg.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
-#include <asm/svm.h>
 #include <asm/trapnr.h>
+#include <asm/tsc.h>
 
 #include "lvmm.h"
+#include "compat.h"
 #include "sregs.h"
 #include "svm_exit.h"
 
@@ -90,7 +91,7 @@ static int svm_hardware_setup(void)
 		pr_err("lvmm: SVM without nested paging (NPT) is not supported\n");
 		return -ENODEV;
 	}
-	rdmsrl(MSR_VM_CR, vm_cr);
+	rdmsrq(MSR_VM_CR, vm_cr);
 	if (vm_cr & SVM_VM_CR_SVM_DIS_MASK) {
 		pr_err("lvmm: SVM is disabled by the firmware; enable it in the BIOS setup\n");
 		return -ENODEV;
@@ -129,12 +130,12 @@ static int svm_cpu_enable(void)
 {
 	u64 efer;
 
-	rdmsrl(MSR_EFER, efer);
+	rdmsrq(MSR_EFER, efer);
 	/* Someone else (kvm_amd) runs guests on this CPU. */
 	if (efer & EFER_SVME)
 		return -EBUSY;
-	wrmsrl(MSR_EFER, efer | EFER_SVME);
-	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(this_cpu_read(svm_hsave)));
+	wrmsrq(MSR_EFER, efer | EFER_SVME);
+	wrmsrq(MSR_VM_HSAVE_PA, page_to_phys(this_cpu_read(svm_hsave)));
 	return 0;
 }
 
@@ -142,9 +143,9 @@ static void svm_cpu_disable(void)
 {
 	u64 efer;
 
-	wrmsrl(MSR_VM_HSAVE_PA, 0);
-	rdmsrl(MSR_EFER, efer);
-	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
+	wrmsrq(MSR_VM_HSAVE_PA, 0);
+	rdmsrq(MSR_EFER, efer);
+	wrmsrq(MSR_EFER, efer & ~EFER_SVME);
 }
 
 static void set_intercept(struct vmcb_control_area *c, unsigned int bit)
@@ -192,7 +193,7 @@ static void svm_vcpu_reset(struct lvmm_vcpu *vcpu)
 	c->msrpm_base_pa = virt_to_phys(svm_msrpm);
 	c->asid = svm->asid;
 	c->int_ctl = V_INTR_MASKING_MASK;
-	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	lvmm_vmcb_enable_npt(c);
 	c->nested_cr3 = lvmm_mmu_root_pa(&vcpu->vm->mmu);
 	if (svm_has_pause_filter) {
 		/* Exit after 3000 PAUSEs, each at most 128 cycles apart: a spin loop. */
@@ -327,7 +328,7 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	svm->exit_rip = vcpu->rip;
 	vcpu->rflags = vmcb->save.rflags;
 	svm_requeue_event(c);
-	lvmm_svm_decode_exit(c->exit_code | (u64)c->exit_code_hi << 32,
+	lvmm_svm_decode_exit(lvmm_vmcb_exit_code(c),
 			     c->exit_info_1, c->exit_info_2,
 			     svm_has_nrips ? c->next_rip : 0, exit);
 	exit->in_delivery = c->exit_int_info & SVM_EXITINTINFO_VALID;

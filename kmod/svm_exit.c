@@ -5,9 +5,9 @@
  * (EXITINFO2); other intercepted instructions have fixed lengths.
  */
 #include <linux/string.h>
-#include <asm/svm.h>
 #include <asm/trapnr.h>
 
+#include "compat.h"
 #include "svm_exit.h"
 
 static void decode_ioio(u64 info1, u64 info2, struct lvmm_exit *x)

@@ -7,6 +7,7 @@
  * TR, LDTR bases, KernelGSBase, STAR family, SYSENTER MSRs).
  */
 #include <linux/linkage.h>
+#include <linux/objtool.h>
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
@@ -36,6 +37,8 @@ SYM_FUNC_START(lvmm_svm_vmrun)
 	sti
 	vmrun	%rax
 SYM_INNER_LABEL(lvmm_svm_after_vmrun, SYM_L_GLOBAL)
+	/* Its address is only compared (svm_ran_host_state()), never a branch target. */
+	ANNOTATE_NOENDBR
 	cli
 	vmsave	%rax
 

@@ -15,6 +15,7 @@
 #include <asm/processor-flags.h>
 
 #include "lvmm.h"
+#include "compat.h"
 #include "cpuid.h"
 #include "lapic.h"
 #include "sregs.h"

@@ -28,7 +28,25 @@
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
 
+#include "compat.h"
 #include "vmx_vmcs.h"
+
+/*
+ * IA32_VMX_BASIC and IA32_VMX_MISC fields (SDM Vol. 3D, A.1 and A.6),
+ * named here: the kernel's names for them changed in 6.12 and are
+ * KVM's business.
+ */
+#define LVMM_VMX_BASIC_REVISION_MASK	0x7fffffff		/* bits 30:0 */
+#define LVMM_VMX_BASIC_VMCS_SIZE_SHIFT	32			/* bits 44:32 */
+#define LVMM_VMX_BASIC_VMCS_SIZE_MASK	0x1fff
+#define LVMM_VMX_BASIC_32BIT_PA		BIT_ULL(48)
+#define LVMM_VMX_BASIC_MEM_TYPE_SHIFT	50			/* bits 53:50 */
+#define LVMM_VMX_BASIC_MEM_TYPE_MASK	(0xfULL << LVMM_VMX_BASIC_MEM_TYPE_SHIFT)
+#define LVMM_VMX_BASIC_INOUT		BIT_ULL(54)
+#define LVMM_VMX_BASIC_TRUE_CTLS	BIT_ULL(55)
+#define LVMM_VMX_MEM_TYPE_WB		6
+/* Bits 4:0: the preemption timer ticks when this bit of the TSC changes. */
+#define LVMM_VMX_MISC_TIMER_RATE_MASK	0x1f
 
 #define VMX_RESET_PAT	0x0007040600070406ULL
 #define RESET_DR7	0x400ULL
@@ -77,7 +95,7 @@ static int vmx_check_firmware(void)
 {
 	u64 feat;
 
-	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &feat)) {
+	if (rdmsrq_safe(MSR_IA32_FEAT_CTL, &feat)) {
 		pr_err("lvmm: cannot read IA32_FEATURE_CONTROL\n");
 		return -ENODEV;
 	}
@@ -101,16 +119,16 @@ bool vmx_has_nmi(void)
 
 static int vmx_setup_controls(u64 basic)
 {
-	bool true_ctls = basic & VMX_BASIC_TRUE_CTLS;
+	bool true_ctls = basic & LVMM_VMX_BASIC_TRUE_CTLS;
 	u32 ept_needed = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST;
 	u64 cap;
 
-	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS, cap);
+	rdmsrq(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS, cap);
 	if (lvmm_vmx_adjust_controls(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
 				     PIN_BASED_VMX_PREEMPTION_TIMER | PIN_BASED_VIRTUAL_NMIS,
 				     cap, &lvmm_vmx_config.pin))
 		return -EIO;
-	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS, cap);
+	rdmsrq(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS, cap);
 	/* CR8 exits keep the guest off the host's TPR: there is no TPR shadow. */
 	if (lvmm_vmx_adjust_controls(CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 				     CPU_BASED_MWAIT_EXITING | CPU_BASED_MONITOR_EXITING |
@@ -124,19 +142,19 @@ static int vmx_setup_controls(u64 basic)
 	/* Guest NMIs need the CPU to track their blocking, and an NMI window. */
 	if (!((cap >> 32) & CPU_BASED_NMI_WINDOW_EXITING))
 		lvmm_vmx_config.pin &= ~PIN_BASED_VIRTUAL_NMIS;
-	rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS2, cap);
+	rdmsrq(MSR_IA32_VMX_PROCBASED_CTLS2, cap);
 	if (lvmm_vmx_adjust_controls(ept_needed, SECONDARY_EXEC_ENABLE_VPID |
 				     SECONDARY_EXEC_PAUSE_LOOP_EXITING, cap,
 				     &lvmm_vmx_config.proc2)) {
 		pr_err("lvmm: VMX without EPT and unrestricted guest is not supported\n");
 		return -ENODEV;
 	}
-	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS, cap);
+	rdmsrq(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS, cap);
 	if (lvmm_vmx_adjust_controls(VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
 				     VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_IA32_PAT |
 				     VM_EXIT_LOAD_IA32_PAT, 0, cap, &lvmm_vmx_config.exit))
 		return -EIO;
-	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS, cap);
+	rdmsrq(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS, cap);
 	if (lvmm_vmx_adjust_controls(VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_IA32_PAT, 0,
 				     cap, &lvmm_vmx_config.entry))
 		return -EIO;
@@ -179,8 +197,8 @@ static void vmx_setup_preemption_timer(void)
 
 	if (!(lvmm_vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER))
 		return;
-	rdmsrl(MSR_IA32_VMX_MISC, misc);
-	ticks = (u64)tsc_khz * 10 >> (misc & VMX_MISC_PREEMPTION_TIMER_RATE_MASK);
+	rdmsrq(MSR_IA32_VMX_MISC, misc);
+	ticks = (u64)tsc_khz * 10 >> (misc & LVMM_VMX_MISC_TIMER_RATE_MASK);
 	lvmm_vmx_config.preemption_ticks = clamp_t(u64, ticks, 1, U32_MAX);
 }
 
@@ -189,15 +207,20 @@ static int vmx_hardware_setup(void)
 	u64 basic;
 	int cpu, ret;
 
+	if (lvmm_host_uses_fred()) {
+		pr_err("lvmm: VMX on a host that runs FRED is not supported\n");
+		return -ENODEV;
+	}
 	ret = vmx_check_firmware();
 	if (ret)
 		return ret;
-	rdmsrl(MSR_IA32_VMX_BASIC, basic);
-	lvmm_vmx_config.revision = basic & 0x7fffffff;
-	lvmm_vmx_config.insn_info = basic & VMX_BASIC_INOUT;
-	if (((basic & VMX_BASIC_MEM_TYPE_MASK) >> VMX_BASIC_MEM_TYPE_SHIFT) !=
-	    VMX_BASIC_MEM_TYPE_WB || (basic & VMX_BASIC_64) ||
-	    ((basic >> VMX_BASIC_VMCS_SIZE_SHIFT) & 0x1fff) > PAGE_SIZE) {
+	rdmsrq(MSR_IA32_VMX_BASIC, basic);
+	lvmm_vmx_config.revision = basic & LVMM_VMX_BASIC_REVISION_MASK;
+	lvmm_vmx_config.insn_info = basic & LVMM_VMX_BASIC_INOUT;
+	if (((basic & LVMM_VMX_BASIC_MEM_TYPE_MASK) >> LVMM_VMX_BASIC_MEM_TYPE_SHIFT) !=
+	    LVMM_VMX_MEM_TYPE_WB || (basic & LVMM_VMX_BASIC_32BIT_PA) ||
+	    ((basic >> LVMM_VMX_BASIC_VMCS_SIZE_SHIFT) & LVMM_VMX_BASIC_VMCS_SIZE_MASK) >
+	    PAGE_SIZE) {
 		pr_err("lvmm: unsupported VMCS layout (IA32_VMX_BASIC %#llx)\n", basic);
 		return -ENODEV;
 	}
@@ -207,15 +230,15 @@ static int vmx_hardware_setup(void)
 	if (ret)
 		return ret;
 	vmx_setup_preemption_timer();
-	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, lvmm_vmx_config.ept_vpid_cap);
+	rdmsrq(MSR_IA32_VMX_EPT_VPID_CAP, lvmm_vmx_config.ept_vpid_cap);
 	ret = vmx_setup_ept();
 	if (ret)
 		return ret;
 
-	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, lvmm_vmx_config.cr0_fixed0);
-	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, lvmm_vmx_config.cr0_fixed1);
-	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, lvmm_vmx_config.cr4_fixed0);
-	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, lvmm_vmx_config.cr4_fixed1);
+	rdmsrq(MSR_IA32_VMX_CR0_FIXED0, lvmm_vmx_config.cr0_fixed0);
+	rdmsrq(MSR_IA32_VMX_CR0_FIXED1, lvmm_vmx_config.cr0_fixed1);
+	rdmsrq(MSR_IA32_VMX_CR4_FIXED0, lvmm_vmx_config.cr4_fixed0);
+	rdmsrq(MSR_IA32_VMX_CR4_FIXED1, lvmm_vmx_config.cr4_fixed1);
 	/* Unrestricted guest: PE and PG are the guest's to clear. */
 	lvmm_vmx_config.cr0_fixed0 &= ~(u64)(X86_CR0_PE | X86_CR0_PG);
 	/* Bits the hardware pins are the host's: guest writes to them exit. */
@@ -277,9 +300,9 @@ static void vmx_write_host_percpu(int cpu)
 
 	vmcs_write(HOST_TR_BASE, (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
 	vmcs_write(HOST_GDTR_BASE, (unsigned long)get_cpu_gdt_ro(cpu));
-	rdmsrl(MSR_GS_BASE, msr);
+	rdmsrq(MSR_GS_BASE, msr);
 	vmcs_write(HOST_GS_BASE, msr);
-	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
+	rdmsrq(MSR_IA32_SYSENTER_ESP, msr);
 	vmcs_write(HOST_IA32_SYSENTER_ESP, msr);
 }
 
@@ -352,9 +375,9 @@ static void vmx_vcpu_load(struct lvmm_vcpu *vcpu)
 	preempt_notifier_register(&vmx->pn);
 	vmx_vmcs_load(vmx);
 	/* This task's user FS base and GS base (swapped out while in kernel). */
-	rdmsrl(MSR_FS_BASE, msr);
+	rdmsrq(MSR_FS_BASE, msr);
 	vmcs_write(HOST_FS_BASE, msr);
-	rdmsrl(MSR_KERNEL_GS_BASE, vmx->host_msrs[SW_KERNEL_GS_BASE].value);
+	rdmsrq(MSR_KERNEL_GS_BASE, vmx->host_msrs[SW_KERNEL_GS_BASE].value);
 	preempt_enable();
 }
 
@@ -425,7 +448,7 @@ static void vmx_init_controls(struct lvmm_vmx *vmx)
 		vmx->guest_msrs[i].index = lvmm_vmx_switched_msrs[i];
 		vmx->guest_msrs[i].value = 0;
 		vmx->host_msrs[i].index = lvmm_vmx_switched_msrs[i];
-		rdmsrl(lvmm_vmx_switched_msrs[i], vmx->host_msrs[i].value);
+		rdmsrq(lvmm_vmx_switched_msrs[i], vmx->host_msrs[i].value);
 	}
 	vmcs_write(VM_ENTRY_MSR_LOAD_ADDR, __pa(vmx->guest_msrs));
 	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, NR_SWITCHED_MSRS);
@@ -450,15 +473,15 @@ static void vmx_init_controls(struct lvmm_vmx *vmx)
 	store_idt(&idt);
 	vmcs_write(HOST_IDTR_BASE, idt.address);
 	vmcs_write(HOST_RIP, (unsigned long)lvmm_vmx_vmexit);
-	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
+	rdmsrq(MSR_IA32_SYSENTER_CS, msr);
 	vmcs_write(HOST_IA32_SYSENTER_CS, msr);
-	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
+	rdmsrq(MSR_IA32_SYSENTER_EIP, msr);
 	vmcs_write(HOST_IA32_SYSENTER_EIP, msr);
-	rdmsrl(MSR_EFER, msr);
+	rdmsrq(MSR_EFER, msr);
 	vmcs_write(HOST_IA32_EFER, msr);
-	rdmsrl(MSR_IA32_CR_PAT, msr);
+	rdmsrq(MSR_IA32_CR_PAT, msr);
 	vmcs_write(HOST_IA32_PAT, msr);
-	rdmsrl(MSR_FS_BASE, msr);
+	rdmsrq(MSR_FS_BASE, msr);
 	vmcs_write(HOST_FS_BASE, msr);
 	vmx_write_host_percpu(smp_processor_id());
 	vmx->host_fields_cpu = smp_processor_id();
@@ -664,7 +687,7 @@ static void vmx_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	/* The host's NMI: run its handler now, while it is still blocked. */
 	if ((e.reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI &&
 	    (e.intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
-		lvmm_vmx_call_handler((unsigned long)asm_exc_nmi_noist);
+		lvmm_vmx_call_handler((unsigned long)lvmm_host_nmi_entry);
 
 	idt_info = vmcs_read(IDT_VECTORING_INFO_FIELD);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);

@@ -6,6 +6,7 @@
 #include <asm/msr.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
+#include <asm/tsc.h>
 
 #include "sregs.h"
 #include "vmx_vmcs.h"

@@ -2,13 +2,18 @@
 # Build lvmm.ko out of tree for one kernel without dirtying the checkout:
 # kmod/, uapi/ and the top-level Kbuild are mirrored into OUTDIR (mtimes
 # kept, so kbuild rebuilds incrementally) and kbuild runs there.
-# usage: build-module.sh KDIR OUTDIR   (W=1 in the environment passes on)
+# usage: build-module.sh KDIR OUTDIR   (W=1, C=2 and LVMM_COMPILE_ONLY=1,
+# see ./Kbuild, in the environment pass on). A KDIR inside kdirs.sh's
+# Debian 13 chroot is built in it, with OUTDIR bind-mounted on its /lvmm.
 # Prints the path of the built lvmm.ko.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-kdir=$1 out=$2
+kdir=$1 out=$2 root=/
 [ -f "$kdir/Makefile" ] || { echo "build-module: $kdir is no kernel build tree" >&2; exit 1; }
+case $kdir in
+"$LVMM_TRIXIE_ROOT"/*) root=$LVMM_TRIXIE_ROOT kdir=${kdir#"$LVMM_TRIXIE_ROOT"} ;;
+esac
 [ -d "$TOPDIR/kmod" ] || { echo "build-module: $TOPDIR/kmod does not exist" >&2; exit 1; }
 mkdir -p "$out"
 srcs=("$TOPDIR/kmod" "$TOPDIR/Kbuild")
@@ -21,5 +26,15 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='Module.symvers' --exclude='.tmp_*' \
 	"${srcs[@]}" "$out/"
 
-make -s -C "$kdir" M="$out" -j"$JOBS" ${W:+W=$W} ${C:+C=$C} modules >&2
+args=(-s -j"$JOBS" ${W:+W=$W} ${C:+C=$C} ${LVMM_COMPILE_ONLY:+LVMM_COMPILE_ONLY=$LVMM_COMPILE_ONLY} modules)
+if [ "$root" = / ]; then
+	make -C "$kdir" M="$out" "${args[@]}" >&2
+else
+	# A mount namespace of its own: /proc (objtool reads it) and the
+	# output directory are mounted for this build only.
+	unshare -m sh -ec 'mount -t proc proc "$1/proc"; mount --bind "$2" "$1/lvmm"
+		r=$1 k=$3; shift 3
+		exec chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin make -C "$k" M=/lvmm "$@"' \
+		sh "$root" "$out" "$kdir" "${args[@]}" >&2
+fi
 echo "$out/kmod/lvmm.ko"

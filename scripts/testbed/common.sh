@@ -30,5 +30,10 @@ stock_kernel_dir() {
 	echo "$LVMM_CACHE/stock-$1"
 }
 
+# The Debian 13 chroot kdirs.sh makes for trixie-backports' 7.x headers
+# (their linux-kbuild needs glibc 2.38): build-module.sh builds a tree
+# under it inside it.
+LVMM_TRIXIE_ROOT=$LVMM_CACHE/trixie-root
+
 # Build products and logs of check/demo/bench (git-ignored).
 LVMM_OUT=${LVMM_OUT:-$TOPDIR/.testbed}

@@ -9,7 +9,11 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
       kmod rsync python3 linux-source-6.1 qemu-system-x86 busybox-static
       libnl-genl-3-dev libnl-3-dev pkg-config sparse
       bochs bochsbios vgabios isolinux syslinux-common xorriso
-      libjson-c-dev libseccomp-dev libcap-dev crun runc lz4)
+      libjson-c-dev libseccomp-dev libcap-dev crun runc lz4
+      dwarves debootstrap)
+# dwarves: pahole, for the BTF of modules built against 6.12 (its headers
+# ship vmlinux); debootstrap: kdirs.sh's Debian 13 chroot for 7.x; lz4:
+# the small guest kernel's compression.
 
 # QEMU 10 for the SVM beds comes from bookworm-backports (built for Debian
 # 12): a sources file of its own, and a pin that keeps every other package
