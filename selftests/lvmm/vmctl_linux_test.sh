@@ -55,7 +55,7 @@ fails() {
 	shift 2
 	vmctl run "$@" >"$tmp/out" 2>&1
 	rc=$?
-	if [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] && grep -Eq "${p}at" "$tmp/out"; then
+	if [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] && grep -Eq "$pat" "$tmp/out"; then
 		ok "$name"
 	else
 		echo "(exit status $rc)" >>"$tmp/out"
