@@ -193,7 +193,7 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 		ctr_err("invalid container id \"%s\": use letters, digits and - _ . +", id);
 		return -EINVAL;
 	}
-	ret = ctr_spec_load(&s, o->bundle);
+	ret = ctr_spec_load(&s, o->bundle, NULL);
 	if (ret)
 		goto out_spec;
 	ret = ctr_check_terminal(s.terminal, o->console_socket, o->foreground);

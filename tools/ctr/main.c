@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,34 +42,6 @@ static const char usage[] =
 "  features             what this runtime supports, as JSON\n"
 "\n"
 "  --root DIR           state directory (default /run/ctr)\n";
-
-void ctr_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ctr: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int ctr_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -errno;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
 
 /*
  * CVE-2019-5736: a container process must never be able to open ctr's

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,10 +105,75 @@ const char *ctr_status(const struct ctr_state *st)
 	return "running";
 }
 
+/* The cgroup a state file names: a group below the v2 root, nothing else. */
+static int check_cgroup(const struct jv *v, const char *path)
+{
+	char root[PATH_MAX];
+	size_t n;
+
+	if (!path[0])
+		return 0;	/* there was no cgroup v2 group */
+	if (cg_root(root, sizeof(root)))
+		return jv_bad(v, "a cgroup, but this host has no cgroup v2 hierarchy");
+	n = strlen(root);
+	if (strncmp(path, root, n) || path[n] != '/' || !path[n + 1] || strstr(path, "/../") ||
+	    strstr(path, "/./") || strstr(path, "//") || !strcmp(path + strlen(path) - 3, "/.."))
+		return jv_bad(v, "expected a cgroup below %s", root);
+	return 0;
+}
+
+int ctr_state_parse(struct ctr_state *st, json_object *o, const char *file)
+{
+	struct jv top = jv_root(o, file), id = jv_key(&top, "id"), pid = jv_key(&top, "pid");
+	struct jv bundle = jv_key(&top, "bundle"), cg = jv_key(&top, "ctr_cgroup");
+	struct jv start = jv_key(&top, "ctr_start_time"), created = jv_key(&top, "ctr_created");
+	struct jv ann = jv_key(&top, "annotations");
+	const char *sid, *sbundle, *scg = "";
+	int64_t v;
+
+	if (jv_need(&top, jv_object(&top), "an object") ||
+	    jv_need(&id, jv_string(&id, &sid), "the container id") ||
+	    jv_need(&pid, jv_int(&pid, 0, 4194304, &v), "an integer 0..4194304"))
+		return -EINVAL;
+	if (strcmp(sid, st->id))
+		return jv_bad(&id, "expected \"%s\" (the directory's name)", st->id);
+	st->pid = v;
+	if (jv_need(&bundle, jv_string(&bundle, &sbundle), "an absolute path") ||
+	    jv_string(&cg, &scg) < 0 || check_cgroup(&cg, scg))
+		return -EINVAL;
+	if (sbundle[0] != '/')
+		return jv_bad(&bundle, "expected an absolute path");
+	if (strlen(sbundle) >= sizeof(st->bundle) || strlen(scg) >= sizeof(st->cgroup))
+		return jv_bad(strlen(scg) >= sizeof(st->cgroup) ? &cg : &bundle, "expected a shorter path");
+	snprintf(st->bundle, sizeof(st->bundle), "%s", sbundle);
+	snprintf(st->cgroup, sizeof(st->cgroup), "%s", scg);
+	v = 0;
+	if (jv_int(&start, 0, INT64_MAX, &v) < 0)
+		return -EINVAL;
+	st->start_time = v;
+	v = 0;
+	if (jv_int(&created, 0, INT64_MAX, &v) < 0 || jv_object(&ann) < 0)
+		return -EINVAL;
+	st->created = v;
+	if (ann.o) {
+		json_object_object_foreach(ann.o, key, val) {
+			struct jv e = jv_key(&ann, key);
+			const char *str;
+
+			(void)val;
+			if (jv_need(&e, jv_string(&e, &str), "a string"))
+				return -EINVAL;
+		}
+		st->annotations = json_object_get(ann.o);
+	}
+	return 0;
+}
+
 int ctr_state_load(struct ctr_state *st, const char *id)
 {
 	char path[4200];
-	json_object *o, *v;
+	json_object *o;
+	int ret;
 
 	memset(st, 0, sizeof(*st));
 	if (!ctr_valid_id(id)) {
@@ -123,20 +189,9 @@ int ctr_state_load(struct ctr_state *st, const char *id)
 			st->dir);
 		return -ENOENT;
 	}
-	if (json_object_object_get_ex(o, "pid", &v))
-		st->pid = json_object_get_int(v);
-	if (json_object_object_get_ex(o, "bundle", &v))
-		snprintf(st->bundle, sizeof(st->bundle), "%s", json_object_get_string(v));
-	if (json_object_object_get_ex(o, "ctr_cgroup", &v))
-		snprintf(st->cgroup, sizeof(st->cgroup), "%s", json_object_get_string(v));
-	if (json_object_object_get_ex(o, "ctr_start_time", &v))
-		st->start_time = json_object_get_int64(v);
-	if (json_object_object_get_ex(o, "ctr_created", &v))
-		st->created = json_object_get_int64(v);
-	if (json_object_object_get_ex(o, "annotations", &v))
-		st->annotations = json_object_get(v);
+	ret = ctr_state_parse(st, o, path);
 	json_object_put(o);
-	return 0;
+	return ret;
 }
 
 /* The runtime-spec state, plus ctr's own fields (prefixed ctr_). */

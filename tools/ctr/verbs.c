@@ -44,9 +44,10 @@ int ctr_start(const char *id)
 	}
 	close(fd);
 	unlink(fifo);
-	if (ctr_spec_load(&s, st.bundle) == 0)
+	if (ctr_spec_load(&s, st.bundle, NULL) == 0)
 		ctr_run_hooks(&s, "poststart", &st);
 	ctr_spec_free(&s);
+	json_object_put(st.annotations);
 	return 0;
 }
 
@@ -95,6 +96,7 @@ int ctr_wait(const char *id, int tty_master)
 	if (st.cgroup[0] && cg_oom_kills(&cg) > 0)
 		ctr_err("container \"%s\" was killed by the OOM killer (memory limit %s/memory.max)",
 			id, st.cgroup);
+	json_object_put(st.annotations);
 	ctr_delete(id, true);
 	return code;
 }
@@ -107,6 +109,7 @@ int ctr_kill(const char *id, int sig, bool all)
 
 	if (ret)
 		return ret;
+	json_object_put(st.annotations);
 	if (!ctr_alive(&st)) {
 		ctr_err("container \"%s\" is not running", id);
 		return -ESRCH;
@@ -130,6 +133,7 @@ int ctr_delete(const char *id, bool force)
 	status = ctr_status(&st);
 	if (strcmp(status, "stopped") && strcmp(status, "created") && !force) {
 		ctr_err("container \"%s\" is %s: stop it first, or use delete --force", id, status);
+		json_object_put(st.annotations);
 		return -EBUSY;
 	}
 	state_cg(&st, &cg);
@@ -146,10 +150,12 @@ int ctr_delete(const char *id, bool force)
 	}
 	if (st.cgroup[0] && (ret = cg_destroy(&cg)))
 		ctr_err("warning: removing cgroup %s: %s", st.cgroup, strerror(-ret));
-	if (ctr_spec_load(&s, st.bundle) == 0)
+	if (ctr_spec_load(&s, st.bundle, NULL) == 0)
 		ctr_run_hooks(&s, "poststop", &st);
 	ctr_spec_free(&s);
-	return ctr_remove_state(&st);
+	ret = ctr_remove_state(&st);
+	json_object_put(st.annotations);
+	return ret;
 }
 
 int ctr_print_state(const char *id)
@@ -204,6 +210,7 @@ int ctr_list(bool json, bool quiet)
 		strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		printf("%-20s %-8d %-8s %-20s %s\n", st.id, ctr_alive(&st) ? st.pid : 0,
 		       ctr_status(&st), created, st.bundle);
+		json_object_put(st.annotations);
 	}
 	if (dir)
 		closedir(dir);
