@@ -384,6 +384,27 @@ static int wait_for_start(int fifo_fd)
 }
 
 /*
+ * The working directory, resolved inside the container's root: neither
+ * ".." nor a symlink nor /proc/self/fd/N (a magic link to whatever a
+ * runtime or caller fd points at, CVE-2024-21626) can leave it.
+ */
+static int enter_cwd(const struct ctr_spec *s)
+{
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd, ret;
+
+	fd = root < 0 ? -1 : ctr_open_in_root(root, s->cwd, O_PATH | O_DIRECTORY);
+	ret = fd < 0 ? -1 : fchdir(fd);
+	if (ret)
+		ret = fail("process.cwd %s: %s (it must be a directory in the container)", s->cwd,
+			   strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (root >= 0)
+		close(root);
+	return ret;
+}
+
+/*
  * The process's own settings, shared by the container's first process and
  * ctr exec: limits, cwd, identity, capabilities.  Leaves the program's
  * path in @prog.
@@ -392,11 +413,16 @@ int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 {
 	int i;
 
+	/*
+	 * Nothing of ctr's may reach the workload: every fd but stdio closes
+	 * at exec (the caller's own were closed when ctr started).
+	 */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	for (i = 0; i < s->nrlimits; i++)
 		if (setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim))
 			return fail("setrlimit %d: %s", s->rlimits[i].resource, strerror(errno));
-	if (chdir(s->cwd))
-		return fail("process.cwd %s: %s", s->cwd, strerror(errno));
+	if (enter_cwd(s))
+		return -1;
 	if (s->has_umask)
 		umask(s->umask);
 	if (drop_bounding(s) || set_identity(s))
@@ -405,8 +431,6 @@ int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 		return fail("no_new_privs: %s", strerror(errno));
 	if (find_program(s, prog, len))
 		return -1;
-	/* Nothing of ctr's may reach the workload: every other fd closes at exec. */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	return 0;
 }
 

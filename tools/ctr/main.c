@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ctr.h"
@@ -311,6 +312,12 @@ int main(int argc, char **argv)
 	const char *verb;
 	int c, i;
 
+	/*
+	 * The caller's file descriptors are not the container's business
+	 * (no --preserve-fds): a directory fd left open here would otherwise
+	 * be a way out through /proc/self/fd/N until the workload's exec.
+	 */
+	syscall(SYS_close_range, 3, ~0U, 0);
 	/* Verbs that start container processes run from the sealed copy. */
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "create") || !strcmp(argv[i], "run") ||
