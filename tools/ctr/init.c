@@ -406,8 +406,8 @@ static int enter_cwd(const struct ctr_spec *s)
 
 /*
  * The process's own settings, shared by the container's first process and
- * ctr exec: limits, cwd, identity, capabilities.  Leaves the program's
- * path in @prog.
+ * ctr exec: session, limits, cwd, identity, capabilities.  Leaves the
+ * program's path in @prog.
  */
 int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 {
@@ -418,6 +418,13 @@ int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 	 * at exec (the caller's own were closed when ctr started).
 	 */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/*
+	 * A session of its own, as runc does, so the workload has no
+	 * controlling terminal of the caller's to push input into (TIOCSTI)
+	 * or hang up; with process.terminal the pty set-up did it.
+	 */
+	if (!s->terminal && setsid() < 0)
+		return fail("setsid: %s", strerror(errno));
 	for (i = 0; i < s->nrlimits; i++)
 		if (setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim))
 			return fail("setrlimit %d: %s", s->rlimits[i].resource, strerror(errno));
