@@ -23,6 +23,7 @@ struct ctr_ns {
 
 struct ctr_mount {
 	const char *dest, *type, *source;
+	char source_path[4096];	/* a relative bind source, below the bundle */
 	unsigned long flags, propagation;
 	char data[512];
 	bool bind, recursive;

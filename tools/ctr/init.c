@@ -157,35 +157,61 @@ static int switch_root(const char *root)
 	return 0;
 }
 
+/*
+ * maskedPaths and readonlyPaths, after the root switch: each resolved in
+ * the container's root like a mount destination; a path that does not
+ * exist there has nothing to hide.
+ */
 static int mask_paths(const struct ctr_spec *s)
 {
+	char target[64];
+	struct stat st;
+	int root, fd, ret = 0;
 	size_t i;
 
-	for (i = 0; s->masked[i]; i++) {
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return fail("opening the container's root: %s", strerror(errno));
+	for (i = 0; !ret && s->masked[i]; i++) {
 		const char *p = s->masked[i];
-		struct stat st;
-		int ret;
 
-		if (stat(p, &st))
-			continue;	/* nothing to hide */
-		if (S_ISDIR(st.st_mode))
-			ret = mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL);
-		else
-			ret = mount("/dev/null", p, NULL, MS_BIND, NULL);
-		if (ret)
-			return fail("masking %s: %s", p, strerror(errno));
+		fd = ctr_open_in_root(root, p, O_PATH);
+		if (fd < 0) {
+			if (errno != ENOENT)
+				ret = fail("linux.maskedPaths %s: %s", p, strerror(errno));
+			continue;
+		}
+		proc_fd_path(target, sizeof(target), fd);
+		if (fstat(fd, &st))
+			ret = fail("linux.maskedPaths %s: %s", p, strerror(errno));
+		else if (S_ISDIR(st.st_mode) ? mount("tmpfs", target, "tmpfs", MS_RDONLY, NULL) :
+			 mount("/dev/null", target, NULL, MS_BIND, NULL))
+			ret = fail("masking %s: %s", p, strerror(errno));
+		close(fd);
 	}
-	for (i = 0; s->readonly_paths[i]; i++) {
+	for (i = 0; !ret && s->readonly_paths[i]; i++) {
 		const char *p = s->readonly_paths[i];
 
-		if (access(p, F_OK))
+		fd = ctr_open_in_root(root, p, O_PATH);
+		if (fd < 0) {
+			if (errno != ENOENT)
+				ret = fail("linux.readonlyPaths %s: %s", p, strerror(errno));
 			continue;
-		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) ||
-		    mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
-			  MS_NOEXEC, NULL))
-			return fail("making %s read-only: %s", p, strerror(errno));
+		}
+		proc_fd_path(target, sizeof(target), fd);
+		ret = mount(target, target, NULL, MS_BIND | MS_REC, NULL);
+		close(fd);
+		/* Open it again: the remount is of the bind mount now on top. */
+		fd = ret ? -1 : ctr_open_in_root(root, p, O_PATH);
+		proc_fd_path(target, sizeof(target), fd);
+		if (fd < 0 || mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+				    MS_NODEV | MS_NOEXEC, NULL))
+			ret = fail("making %s read-only: %s", p, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 	}
-	return 0;
+	close(root);
+	return ret;
 }
 
 /* Mounts and devices, all below the rootfs: before the createContainer hooks. */

@@ -45,6 +45,31 @@ static int abs_path(const struct jv *v, const char **out, bool optional)
 	return 0;
 }
 
+/* Any component of @p (split at '/') that is "." or "..". */
+static bool odd_component(const char *p)
+{
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if ((n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return true;
+		if (!p[n])
+			return false;
+		p += n + 1;
+	}
+}
+
+/* Absolute, without "." or ".." components: for paths applied as written. */
+static int plain_path(const struct jv *v, const char *p)
+{
+	if (p[0] != '/')
+		return jv_bad(v, "expected an absolute path");
+	if (odd_component(p + 1))
+		return jv_bad(v, "expected an absolute path without . or .. components");
+	return 0;
+}
+
 static int parse_namespaces(struct ctr_spec *s, const struct jv *arr)
 {
 	size_t i, j, n;
@@ -119,7 +144,7 @@ static const struct {
 	{ "unbindable", 0, 0, MS_UNBINDABLE }, { "runbindable", 0, 0, MS_UNBINDABLE | MS_REC },
 };
 
-static int parse_mount(struct ctr_mount *m, const struct jv *o)
+static int parse_mount(const struct ctr_spec *s, struct ctr_mount *m, const struct jv *o)
 {
 	struct jv d = jv_key(o, "destination"), t = jv_key(o, "type"), src = jv_key(o, "source");
 	struct jv opts = jv_key(o, "options");
@@ -162,6 +187,13 @@ static int parse_mount(struct ctr_mount *m, const struct jv *o)
 		return jv_bad(o, "expected a \"type\" or a bind option");
 	if (m->bind && !m->source)
 		return jv_bad(&src, "missing (a bind mount needs a source)");
+	/* The runtime spec: a relative source is relative to the bundle. */
+	if (m->bind && m->source[0] != '/') {
+		if ((size_t)snprintf(m->source_path, sizeof(m->source_path), "%s/%s", s->bundle,
+				     m->source) >= sizeof(m->source_path))
+			return jv_bad(&src, "expected a shorter path");
+		m->source = m->source_path;
+	}
 	return 0;
 }
 
@@ -378,17 +410,25 @@ bool ctr_spec_has_ns(const struct ctr_spec *s, int type)
 	return false;
 }
 
-/* maskedPaths, readonlyPaths: arrays of strings. */
+/* maskedPaths, readonlyPaths: applied as written, so no "..". */
 static int parse_paths(const struct jv *arr, char ***out)
 {
-	size_t n;
+	size_t i, n;
 	int ret = jv_strv(arr, out, &n);
 
 	if (ret < 0)
 		return ret;
 	if (!ret)
 		*out = calloc(1, sizeof(char *));
-	return *out ? 0 : -ENOMEM;
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct jv e = jv_at(arr, i);
+
+		if (plain_path(&e, (*out)[i]))
+			return -EINVAL;
+	}
+	return 0;
 }
 
 static int parse_sysctl(struct ctr_spec *s, const struct jv *o)
@@ -545,7 +585,7 @@ int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 	for (i = 0; i < n; i++) {
 		struct jv m = jv_at(&mounts, i);
 
-		ret = parse_mount(&s->mounts[i], &m);
+		ret = parse_mount(s, &s->mounts[i], &m);
 		if (ret)
 			return ret;
 		s->nmounts++;
