@@ -144,6 +144,10 @@ int ctr_devpolicy_check(const struct jv *rules);
 int ctr_devpolicy_apply(const struct ctr_spec *s, int cgroup_fd);
 int ctr_make_devices(const struct ctr_spec *s, int root_fd);
 
+/* cgpath.c: linux.cgroupsPath (or ctr/ID) below ctr's parent cgroup, from the v2 root */
+int ctr_cgroup_rel(const char *cgroups_path, const char *id, char *out, size_t len);
+bool ctr_cgroup_populated(const char *path);
+
 /* create.c */
 struct ctr_create_opts {
 	const char *bundle, *pid_file, *console_socket;

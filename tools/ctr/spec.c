@@ -45,13 +45,13 @@ static int abs_path(const struct jv *v, const char **out, bool optional)
 	return 0;
 }
 
-/* Any component of @p (split at '/') that is "." or "..". */
-static bool odd_component(const char *p)
+/* Any component of @p (split at '/') that is ".", "..", or with @empty, "". */
+static bool odd_component(const char *p, bool empty)
 {
 	for (;;) {
 		size_t n = strcspn(p, "/");
 
-		if ((n == 1 && p[0] == '.') ||
+		if ((n == 0 && empty) || (n == 1 && p[0] == '.') ||
 		    (n == 2 && p[0] == '.' && p[1] == '.'))
 			return true;
 		if (!p[n])
@@ -65,7 +65,7 @@ static int plain_path(const struct jv *v, const char *p)
 {
 	if (p[0] != '/')
 		return jv_bad(v, "expected an absolute path");
-	if (odd_component(p + 1))
+	if (odd_component(p + 1, false))
 		return jv_bad(v, "expected an absolute path without . or .. components");
 	return 0;
 }
@@ -452,6 +452,27 @@ static int parse_sysctl(struct ctr_spec *s, const struct jv *o)
 	return 0;
 }
 
+/*
+ * linux.cgroupsPath names a group below ctr's parent cgroup (see
+ * cgpath.c): plain names only, so that it cannot climb out with "..".
+ */
+static int parse_cgroups_path(struct ctr_spec *s, const struct jv *v)
+{
+	const char *p;
+	int ret = jv_string(v, &p);
+
+	if (ret <= 0)
+		return ret;
+	s->cgroups_path = p;
+	if (strchr(p, ':'))		/* systemd's slice:prefix:name, not supported */
+		return 0;
+	while (*p == '/')
+		p++;
+	if (strlen(p) > 1024 || !*p || odd_component(p, true))
+		return jv_bad(v, "expected a cgroup path of plain names (not empty, no . or .. components)");
+	return 0;
+}
+
 static int parse_linux(struct ctr_spec *s, const struct jv *l)
 {
 	struct jv prop = jv_key(l, "rootfsPropagation"), res = jv_key(l, "resources");
@@ -474,7 +495,7 @@ static int parse_linux(struct ctr_spec *s, const struct jv *l)
 		    (!s->nuid_map || !s->ngid_map))
 			return jv_bad(&ns, "a new user namespace needs linux.uidMappings and linux.gidMappings");
 	if (parse_paths(&masked, &s->masked) || parse_paths(&ro, &s->readonly_paths) ||
-	    parse_sysctl(s, &sysctl) || jv_string(&cgp, &s->cgroups_path) < 0 ||
+	    parse_sysctl(s, &sysctl) || parse_cgroups_path(s, &cgp) ||
 	    parse_resources(s, &res))
 		return -EINVAL;
 	ret = ctr_parse_devices(s, &devs);
