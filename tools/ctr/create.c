@@ -215,6 +215,10 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	ret = make_state_dir(&st);
 	if (ret)
 		goto out_spec;
+	/* start, exec and delete work from this copy, not the bundle's current file. */
+	ret = ctr_state_save_config(&st, s.json);
+	if (ret)
+		goto fail;
 
 	/* The spec's "creating" state lasts as long as this file. */
 	snprintf(fifo, sizeof(fifo), "%s/creating", st.dir);

@@ -125,6 +125,13 @@ int ctr_valid_id(const char *id);
 int ctr_state_load(struct ctr_state *st, const char *id);
 /* The parse of a state.json alone (@file names it in errors). */
 int ctr_state_parse(struct ctr_state *st, json_object *o, const char *file);
+/* The copy of config.json that create saves: delete, start and exec use it. */
+#define CTR_SAVED_CONFIG "config.json"
+int ctr_state_save_config(const struct ctr_state *st, json_object *config);
+/* The spec as create saw it (the bundle's config.json may have changed since). */
+int ctr_state_spec(const struct ctr_state *st, struct ctr_spec *s);
+/* Its hooks alone, for delete: the rootfs may be gone by then. */
+json_object *ctr_state_hooks(const struct ctr_state *st);
 int ctr_state_save(const struct ctr_state *st);
 const char *ctr_status(const struct ctr_state *st);
 json_object *ctr_state_json(const struct ctr_state *st);

@@ -213,7 +213,7 @@ int ctr_exec(const char *id, const struct ctr_exec_opts *o)
 			ctr_status(&st));
 		return -EINVAL;
 	}
-	ret = ctr_spec_load(&s, st.bundle, NULL);
+	ret = ctr_state_spec(&st, &s);
 	if (!ret)
 		ret = make_process(&s, o);
 	if (!ret)

@@ -105,6 +105,31 @@ const char *ctr_status(const struct ctr_state *st)
 	return "running";
 }
 
+/*
+ * ROOT/ID itself, never through a symlink: a state directory swapped for
+ * a link must not make delete remove files elsewhere.
+ */
+static int open_state_dir(const struct ctr_state *st)
+{
+	int fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+		ctr_err("%s is not a directory (a symlink?): refusing to use it", st->dir);
+	return fd;
+}
+
+static json_object *read_json_at(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	json_object *o;
+
+	if (fd < 0)
+		return NULL;
+	o = json_object_from_fd(fd);
+	close(fd);
+	return o;
+}
+
 /* The cgroup a state file names: a group below the v2 root, nothing else. */
 static int check_cgroup(const struct jv *v, const char *path)
 {
@@ -173,7 +198,7 @@ int ctr_state_load(struct ctr_state *st, const char *id)
 {
 	char path[4200];
 	json_object *o;
-	int ret;
+	int dir, ret;
 
 	memset(st, 0, sizeof(*st));
 	if (!ctr_valid_id(id)) {
@@ -183,7 +208,12 @@ int ctr_state_load(struct ctr_state *st, const char *id)
 	snprintf(st->id, sizeof(st->id), "%s", id);
 	snprintf(st->dir, sizeof(st->dir), "%s/%s", ctr_root, id);
 	snprintf(path, sizeof(path), "%s/state.json", st->dir);
-	o = json_object_from_file(path);
+	dir = open_state_dir(st);
+	if (dir < 0 && (errno == ELOOP || errno == ENOTDIR))
+		return -ENOTDIR;
+	o = dir < 0 ? NULL : read_json_at(dir, "state.json");
+	if (dir >= 0)
+		close(dir);
 	if (!o) {
 		ctr_err("container \"%s\" does not exist (no state in %s; see ctr list)", id,
 			st->dir);
@@ -192,6 +222,54 @@ int ctr_state_load(struct ctr_state *st, const char *id)
 	ret = ctr_state_parse(st, o, path);
 	json_object_put(o);
 	return ret;
+}
+
+int ctr_state_save_config(const struct ctr_state *st, json_object *config)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", st->dir, CTR_SAVED_CONFIG);
+	if (json_object_to_file_ext(path, config, JSON_C_TO_STRING_PLAIN)) {
+		ctr_err("saving the config to %s: %s", path, json_util_get_last_err());
+		return -EIO;
+	}
+	return 0;
+}
+
+static json_object *saved_config(const struct ctr_state *st)
+{
+	int dir = open_state_dir(st);
+	json_object *o = dir < 0 ? NULL : read_json_at(dir, CTR_SAVED_CONFIG);
+
+	if (dir >= 0)
+		close(dir);
+	if (!o)
+		ctr_err("container \"%s\": its saved config %s/%s is missing or not JSON", st->id,
+			st->dir, CTR_SAVED_CONFIG);
+	return o;
+}
+
+int ctr_state_spec(const struct ctr_state *st, struct ctr_spec *s)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", st->dir, CTR_SAVED_CONFIG);
+	return ctr_spec_load(s, st->bundle, path);
+}
+
+json_object *ctr_state_hooks(const struct ctr_state *st)
+{
+	json_object *o = saved_config(st), *hooks = NULL;
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", st->dir, CTR_SAVED_CONFIG);
+	if (o && json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, "hooks", &hooks) && !ctr_hooks_check(hooks, path))
+		json_object_get(hooks);
+	else
+		hooks = NULL;
+	json_object_put(o);
+	return hooks;
 }
 
 /* The runtime-spec state, plus ctr's own fields (prefixed ctr_). */
@@ -231,17 +309,21 @@ int ctr_state_save(const struct ctr_state *st)
 
 int ctr_remove_state(const struct ctr_state *st)
 {
-	char path[4200];
+	static const char *const files[] = {
+		"exec.fifo", "creating", "state.json", ".state.json.tmp", CTR_SAVED_CONFIG,
+	};
+	int dir = open_state_dir(st), ret;
+	size_t i;
 
-	snprintf(path, sizeof(path), "%s/exec.fifo", st->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/creating", st->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.json", st->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/.state.json.tmp", st->dir);
-	unlink(path);
-	return rmdir(st->dir) ? -errno : 0;
+	if (dir < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		unlinkat(dir, files[i], 0);
+	close(dir);
+	ret = rmdir(st->dir) ? -errno : 0;
+	if (ret)
+		ctr_err("removing %s: %s", st->dir, strerror(-ret));
+	return ret;
 }
 
 /* --pid-file: nothing if @path is NULL; -errno after one error line. */

@@ -44,9 +44,10 @@ int ctr_start(const char *id)
 	}
 	close(fd);
 	unlink(fifo);
-	if (ctr_spec_load(&s, st.bundle, NULL) == 0)
-		ctr_run_hooks(&s, "poststart", &st);
-	ctr_spec_free(&s);
+	memset(&s, 0, sizeof(s));
+	s.hooks = ctr_state_hooks(&st);
+	ctr_run_hooks(&s, "poststart", &st);
+	json_object_put(s.hooks);
 	json_object_put(st.annotations);
 	return 0;
 }
@@ -150,9 +151,11 @@ int ctr_delete(const char *id, bool force)
 	}
 	if (st.cgroup[0] && (ret = cg_destroy(&cg)))
 		ctr_err("warning: removing cgroup %s: %s", st.cgroup, strerror(-ret));
-	if (ctr_spec_load(&s, st.bundle, NULL) == 0)
-		ctr_run_hooks(&s, "poststop", &st);
-	ctr_spec_free(&s);
+	/* The hooks as create saw them: the bundle's config may have changed since. */
+	memset(&s, 0, sizeof(s));
+	s.hooks = ctr_state_hooks(&st);
+	ctr_run_hooks(&s, "poststop", &st);
+	json_object_put(s.hooks);
 	ret = ctr_remove_state(&st);
 	json_object_put(st.annotations);
 	return ret;
