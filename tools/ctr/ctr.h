@@ -207,6 +207,8 @@ int ctr_signal_number(const char *name);
 
 /* util.c */
 void ctr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* @s with control characters as \xNN, so nothing from a config or an id drives a terminal. */
+void ctr_fputs_safe(const char *s, FILE *f);
 int ctr_write_all(int fd, const void *buf, size_t len);
 
 #endif /* CTR_H */

@@ -8,14 +8,35 @@
 
 #include "ctr.h"
 
+/*
+ * Ids, paths and names in messages come from configs and command lines
+ * written by others: escape C0 and C1 controls (and DEL) so that they
+ * cannot move the cursor, retitle or feed the caller's terminal.
+ */
+void ctr_fputs_safe(const char *s, FILE *f)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(f, "\\u%04x", *++p);	/* U+0080..U+009F in UTF-8 */
+		else
+			fputc(*p, f);
+	}
+}
+
 void ctr_err(const char *fmt, ...)
 {
+	char msg[4096];
 	va_list ap;
 
-	fputs("ctr: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fputs("ctr: ", stderr);
+	ctr_fputs_safe(msg, stderr);
 	fputc('\n', stderr);
 }
 

@@ -296,8 +296,10 @@ int ctr_list(bool json, bool quiet)
 		t = st.created;
 		gmtime_r(&t, &tm);
 		strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("%-20s %-8d %-8s %-20s %s\n", st.id, ctr_alive(&st) ? st.pid : 0,
-		       ctr_status(&st), created, st.bundle);
+		printf("%-20s %-8d %-8s %-20s ", st.id, ctr_alive(&st) ? st.pid : 0,
+		       ctr_status(&st), created);
+		ctr_fputs_safe(st.bundle, stdout);
+		putchar('\n');
 		json_object_put(st.annotations);
 	}
 	if (dir)
