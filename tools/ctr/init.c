@@ -125,9 +125,16 @@ static int do_mount(int root_fd, const struct ctr_mount *m)
 	proc_fd_path(target, sizeof(target), fd);
 	if (m->bind) {
 		ret = mount(m->source, target, NULL, MS_BIND | (m->recursive ? MS_REC : 0), NULL);
-		/* Bind mounts take their flags only on a remount. */
-		if (!ret && rw_flags)
-			ret = mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | rw_flags, NULL);
+		/*
+		 * Bind mounts take their flags only on a remount, of the new
+		 * mount: open the destination again, fd still names the one below.
+		 */
+		if (!ret && rw_flags) {
+			close(fd);
+			fd = ctr_open_in_root(root_fd, m->dest, O_PATH);
+			proc_fd_path(target, sizeof(target), fd);
+			ret = fd < 0 ? -1 : mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | rw_flags, NULL);
+		}
 	} else if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2")) {
 		ret = mount("cgroup2", target, "cgroup2", rw_flags, NULL);
 	} else {
@@ -136,7 +143,8 @@ static int do_mount(int root_fd, const struct ctr_mount *m)
 	}
 	if (!ret && m->propagation)
 		ret = mount(NULL, target, NULL, m->propagation, NULL);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (ret)
 		return fail("mounting %s (%s) on %s: %s", m->source ? m->source : "-",
 			    m->bind ? "bind" : m->type, m->dest, strerror(errno));
