@@ -24,8 +24,8 @@ static void parent_cgroup(char *buf, size_t len)
 			continue;
 		line[strcspn(line, "\n")] = 0;
 		slash = strrchr(line + 3, '/');
-		*slash = 0;
-		if ((size_t)snprintf(buf, len, "%s", line + 4) >= len)
+		*slash = 0;	/* "/a/b" -> "/a"; "/a" -> "" */
+		if ((size_t)snprintf(buf, len, "%s", line + 3 + (slash > line + 3)) >= len)
 			buf[0] = 0;
 		break;
 	}
