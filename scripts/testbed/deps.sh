@@ -9,7 +9,7 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
       kmod rsync python3 linux-source-6.1 qemu-system-x86 busybox-static
       libnl-genl-3-dev libnl-3-dev pkg-config sparse
       bochs bochsbios vgabios isolinux syslinux-common xorriso
-      libjson-c-dev libseccomp-dev libcap-dev crun runc)
+      libjson-c-dev libseccomp-dev libcap-dev crun runc clang-14 libclang-rt-14-dev)
 
 # QEMU 10 for the SVM beds comes from bookworm-backports (built for Debian
 # 12): a sources file of its own, and a pin that keeps every other package
