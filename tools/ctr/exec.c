@@ -208,6 +208,8 @@ int ctr_exec(const char *id, const struct ctr_exec_opts *o)
 	ret = ctr_state_load(&st, id);
 	if (ret)
 		return ret;
+	json_object_put(st.annotations);
+	st.annotations = NULL;
 	if (strcmp(ctr_status(&st), "running")) {
 		ctr_err("container \"%s\" is %s: exec needs a running container", id,
 			ctr_status(&st));

@@ -258,6 +258,7 @@ int ctr_print_state(const char *id)
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							  JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
+	json_object_put(st.annotations);
 	return 0;
 }
 
@@ -287,10 +288,12 @@ int ctr_list(bool json, bool quiet)
 			strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 			json_object_object_add(o, "created", json_object_new_string(created));
 			json_object_array_add(arr, o);
+			json_object_put(st.annotations);
 			continue;
 		}
 		if (quiet) {
 			printf("%s\n", st.id);
+			json_object_put(st.annotations);
 			continue;
 		}
 		t = st.created;
@@ -320,6 +323,7 @@ int ctr_ps(const char *id)
 
 	if (ret)
 		return ret;
+	json_object_put(st.annotations);
 	if (!st.cgroup[0]) {
 		printf("PID\n%d\n", ctr_alive(&st) ? st.pid : 0);
 		return 0;
@@ -342,6 +346,7 @@ int ctr_pause(const char *id, bool pause)
 
 	if (ret)
 		return ret;
+	json_object_put(st.annotations);
 	if (!st.cgroup[0]) {
 		ctr_err("container \"%s\" has no cgroup v2 group: it cannot be %s", id,
 			pause ? "paused" : "resumed");
