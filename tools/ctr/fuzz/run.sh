@@ -21,6 +21,7 @@ for f in config state; do
 	# libFuzzer and the sanitizers keep reporting on their own copy of stderr.
 	if "$here/build/fuzz_$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-close_fd_mask=2 -print_final_stats=1 -artifact_prefix="$artifacts/$f-" \
+		-dict="$here/json.dict" \
 		"$work/$f" >"$work/$f.log" 2>&1; then
 		echo "fuzz_$f: $(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$f.log") executions in ${secs} s, no crash"
 	else
