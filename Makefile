@@ -40,7 +40,7 @@ KBUILD := $(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(W),W=$(W))
 # builds while its parts are still being written.
 sub = set -e; for d in $(1); do if [ -f $$d/Makefile ]; then $(MAKE) -C $$d $(2); fi; done
 
-.PHONY: all module tools selftests check lint demo bench clean install kdir-check
+.PHONY: all module tools selftests check fuzz lint demo bench clean install kdir-check
 
 all: module tools selftests
 
@@ -61,6 +61,10 @@ selftests: tools
 # programs in Documentation/testing.rst); CI runs all of it.
 check:
 	$(if $(BEDS),LVMM_BEDS="$(BEDS)") $(if $(ONLY),LVMM_ONLY="$(ONLY)") bash scripts/testbed/check.sh
+
+# ctr's config.json and state.json fuzzers (ASan+UBSan), FUZZ_SECONDS each
+fuzz:
+	bash tools/ctr/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
 
 # checkpatch + W=1 + sparse on kmod/ and uapi/ (also part of make check)
 lint:

@@ -4,42 +4,107 @@
 # host's cgroup layout may be hybrid (controllers on v1, an empty v2
 # "unified" mount), where ctr must still run containers and name the
 # limits it could not apply; on a unified host the limits must apply.
+# Then the escapes of issue 20 that need no cgroup v2 controllers, tried
+# as a hostile config or container would: here ctr runs from a real
+# filesystem (ext4, say), as installed binaries do, which the CVE-2019-5736
+# check needs (in the test VM everything is on tmpfs).
 # TAP output. usage: ctr_host_test.sh CTR BUSYBOX
 STATE=${TMPDIR:-/tmp}/ctr-host-state.$$
-CTR="$(realpath "$1") --root $STATE"
+CTR_BIN=$(realpath "$1")
+CTR="$CTR_BIN --root $STATE"
 BUSYBOX=$2
 n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$tmp/out"; }
-expect() { if grep -Eq "$2" "$tmp/out"; then ok "$1"; else notok "$1 (wanted /$2/)"; fi; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP ctr needs root here (namespaces, cgroups, pivot_root)"
 	exit 0
 fi
-echo "1..5"
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+# A cgroup sandbox: the tests run in a cgroup namespace rooted at a group
+# of their own, with cgroup2 mounted again to show only it. What a ctr
+# that gets it wrong kills or creates (the issue's cgroupsPath "" killed
+# every process of the host's root group) stays in there.
+if [ -z "$CTR_HOST_SANDBOX" ] && [ -n "$CG2" ] && command -v unshare >/dev/null 2>&1; then
+	sb=$CG2/ctr-host-test.$$
+	mkdir "$sb" || exit 1
+	CTR_HOST_SANDBOX=$sb sh -c 'echo $$ >"$CTR_HOST_SANDBOX/cgroup.procs" &&
+		exec unshare --cgroup --mount --propagation private "$@"' sh sh "$0" "$@"
+	rc=$?
+	find "$sb" -depth -type d -exec rmdir {} + 2>/dev/null
+	exit $rc
+fi
+# In the sandbox: its own cgroup2 view, and this shell in a leaf, so that
+# the containers' groups (below ctr's parent, the sandbox) may take controllers.
+if [ -n "$CTR_HOST_SANDBOX" ] && ! { umount -l "$CG2" && mount -t cgroup2 cgroup2 "$CG2" && mkdir "$CG2/runner" &&
+	echo $$ >"$CG2/runner/cgroup.procs"; }; then
+	echo "1..1"
+	echo "not ok 1 - setting up the cgroup sandbox in $CTR_HOST_SANDBOX"
+	exit 1
+fi
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# Results are collected and printed after the plan line at the end.
+ok() { n=$((n + 1)); echo "ok $n - $1" >>"$tmp/tap"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2" >>"$tmp/tap"; }
+notok() {
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n - $1" >>"$tmp/tap"
+	[ -f "$tmp/out" ] && sed 's/^/# /' "$tmp/out" >>"$tmp/tap"
+}
+expect() { if grep -Eq "$2" "$tmp/out"; then ok "$1"; else notok "$1 (wanted /$2/)"; fi; }
+refuse() { if grep -Eq "$2" "$tmp/out"; then notok "$1 (unwanted /$2/)"; else ok "$1"; fi; }
+
+# pids of processes whose command line is exactly "sleep N" (the tests' markers)
+sleepers() {
+	for f in /proc/[0-9]*/cmdline; do
+		[ "$(tr '\0' ' ' 2>/dev/null <"$f")" = "sleep $1 " ] && { p=${f#/proc/}; echo "${p%/cmdline}"; }
+	done
+}
+[ -n "$CTR_HOST_SANDBOX" ] || CG2=	# no sandbox: no cgroupsPath checks
+cleanup() {
+	for id in $($CTR list --quiet 2>/dev/null); do $CTR delete --force "$id" >/dev/null 2>&1; done
+	for s in 4241 4242 4243 4244 4245; do for p in $(sleepers $s); do kill -9 "$p"; done; done
+	[ -n "$CG2" ] && for d in "$CG2/ctr-host-victim.$$" "$CG2/ctr-host-nest.$$/runner" \
+		"$CG2/ctr-host-nest.$$/c1" "$CG2/ctr-host-nest.$$"; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+	rm -rf "$tmp" "$STATE"
+}
+trap cleanup EXIT
+
 B=$tmp/bundle
-mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev"
+mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/tmp"
 cp "$BUSYBOX" "$B/rootfs/bin/busybox"
-for t in sh hostname; do ln -s busybox "$B/rootfs/bin/$t"; done
-cat >"$B/config.json" <<JSON
+for t in sh hostname cat ls id sleep echo kill pwd readlink true rm; do ln -s busybox "$B/rootfs/bin/$t"; done
+
+# conf ARGS: write config.json; $USER_JSON, $NS, $LINUX_EXTRA, $MOUNTS_EXTRA,
+# $TOP_EXTRA, $ROOT_RO and $CWD change it.
+conf() {
+	user=${USER_JSON:-'{"uid": 0, "gid": 0}'}
+	ns=${NS:-'{"type": "pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}, {"type": "cgroup"}'}
+	cat >"$B/config.json" <<JSON
 {
-  "ociVersion": "1.0.2",
-  "process": {"args": ["sh", "-c", "hostname"], "cwd": "/", "env": ["PATH=/bin"]},
-  "root": {"path": "rootfs", "readonly": true},
+  "ociVersion": "1.0.2", $TOP_EXTRA
+  "process": {"args": [$1], "cwd": "${CWD:-/}", "env": ["PATH=/bin"],
+              "user": $user},
+  "root": {"path": "rootfs", "readonly": ${ROOT_RO:-true}},
   "hostname": "on-host",
   "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
-             {"destination": "/dev", "type": "tmpfs", "source": "tmpfs"}],
+             {"destination": "/dev", "type": "tmpfs", "source": "tmpfs"} $MOUNTS_EXTRA],
   "linux": {
-    "namespaces": [{"type": "pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}, {"type": "cgroup"}],
-    "resources": {"memory": {"limit": 67108864}, "pids": {"limit": 64}}
+    "namespaces": [$ns] $LINUX_EXTRA
   }
 }
 JSON
-(cd "$B" && $CTR run host1) >"$tmp/out" 2>&1
-rc=$?
+}
+NOPIDNS='{"type": "mount"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}'
+# run ID [ARGS...]: ctr run in the bundle; output and status in $tmp/out, $rc
+run() { id=$1; shift; (cd "$B" && $CTR run "$@" "$id") >"$tmp/out" 2>&1; rc=$?; }
+
+# --- the host's cgroup layout ---
+LINUX_EXTRA=', "resources": {"memory": {"limit": 67108864}, "pids": {"limit": 64}}'
+conf '"sh", "-c", "hostname"'
+unset LINUX_EXTRA
+run host1
 [ $rc -eq 0 ] && ok "a container runs on this host" || notok "a container runs on this host (status $rc)"
 expect "its hostname is the config's" '^on-host$'
 if grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts; then
@@ -51,7 +116,295 @@ else
 	expect "hybrid host: ctr names the limits it could not apply" 'not applied'
 	expect "... memory among them" 'memory'
 fi
+
+# --- 1. CVE-2019-5736: the host's ctr binary cannot be rewritten ---
+# A copy of ctr on a real filesystem (not tmpfs, where any binary has seals).
+CVE_DIR=$tmp
+[ "$(stat -f -c %T "$CVE_DIR")" = tmpfs ] && CVE_DIR=$(dirname "$CTR_BIN")
+if [ "$(stat -f -c %T "$CVE_DIR")" = tmpfs ]; then
+	skip "CVE-2019-5736: the waiting process runs from a sealed memfd" "no non-tmpfs directory here"
+	skip "CVE-2019-5736: a container cannot rewrite ctr through /proc/PID/exe" "no non-tmpfs directory here"
+else
+	COPY=$CVE_DIR/ctr-cve-copy.$$
+	cp "$CTR_BIN" "$COPY"
+	CC="$COPY --root $STATE"
+	sum0=$(cksum <"$COPY")
+	fs=$(stat -f -c %T "$COPY")
+	conf '"sleep", "4241"'
+	(cd "$B" && $CC create cve) >"$tmp/out" 2>&1
+	pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$STATE/cve/state.json" 2>/dev/null)
+	readlink "/proc/$pid/exe" >>"$tmp/out" 2>&1
+	expect "CVE-2019-5736: create's waiting process runs from a sealed memfd (ctr on $fs)" 'memfd:ctr'
+	$CC delete --force cve >/dev/null 2>&1
+	# The attack: ctr exec runs /evil, whose interpreter is /proc/self/exe,
+	# that is the exec'ing ctr itself. It blocks on a full stderr pipe; a
+	# second process of the container (sharing the host's pid namespace)
+	# opens its /proc/PID/exe, kills it and writes through the fd.
+	printf '#!/proc/self/exe\n' >"$B/rootfs/evil"
+	chmod 755 "$B/rootfs/evil"
+	NS=$NOPIDNS ROOT_RO=false
+	conf '"sleep", "4242"'
+	unset NS ROOT_RO
+	(cd "$B" && $CC run --detach cve) >"$tmp/out" 2>&1
+	mkfifo "$tmp/full"
+	exec 9<>"$tmp/full"
+	head -c 65536 /dev/zero >&9
+	timeout 10 $CC exec --detach --pid-file "$tmp/x.pid" cve /evil 2>&9
+	sleep 0.3
+	x=$(cat "$tmp/x.pid" 2>/dev/null)
+	exe=$(readlink "/proc/$x/exe" 2>&1)
+	timeout 10 $CC exec --detach cve sh -c "exec 4</proc/$x/exe || { echo no-open >/tmp/result; exit; };
+		kill -9 $x; sleep 0.3; if echo pwned >>/proc/self/fd/4; then echo wrote; else echo refused; fi >/tmp/result 2>&1"
+	i=0; while [ ! -s "$B/rootfs/tmp/result" ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+	exec 9>&-
+	{ echo "exe of the exec'd ctr: $exe"; cat "$B/rootfs/tmp/result"; } >"$tmp/out" 2>&1
+	$CC delete --force cve >>"$tmp/out" 2>&1
+	if [ "$(cksum <"$COPY")" = "$sum0" ] && ! grep -q '^wrote$' "$tmp/out"; then
+		ok "CVE-2019-5736: a container cannot rewrite ctr (on $fs) through /proc/PID/exe"
+	else
+		notok "CVE-2019-5736: a container cannot rewrite ctr (on $fs) through /proc/PID/exe"
+	fi
+	rm -f "$COPY" "$B/rootfs/evil" "$B/rootfs/tmp/result" "$tmp/full"
+fi
+
+# --- 2. an invalid user is an error, never root ---
+for u in -1 4294967295 4294967296 -4294967296 '"nobody"' 1e30 1e10 1.9 null; do
+	USER_JSON="{\"uid\": $u, \"gid\": 0}"
+	conf '"id"'
+	run baduser
+	if [ "$u" = null ]; then	# null is absent: uid 0, as runc reads it
+		expect "process.user.uid null is absent, as in runc" '^uid=0'
+		continue
+	fi
+	if [ $rc -eq 1 ] && grep -q 'process.user.uid: expected an integer 0..4294967294' "$tmp/out" &&
+		! grep -q 'uid=' "$tmp/out" && [ "$(wc -l <"$tmp/out")" -eq 1 ]; then
+		ok "uid $u is refused in one line naming process.user.uid"
+	else
+		notok "uid $u is refused in one line naming process.user.uid (status $rc)"
+	fi
+done
+for g in '[4294967296]' '["x"]' '[0.5]' '[-1]'; do
+	USER_JSON="{\"uid\": 0, \"gid\": 0, \"additionalGids\": $g}"
+	conf '"id"'
+	run badgroups
+	[ $rc -eq 1 ] && grep -q 'process.user.additionalGids\[0\]: expected an integer' "$tmp/out" &&
+		! grep -q 'uid=' "$tmp/out" && ok "additionalGids $g is refused, naming the element" ||
+		notok "additionalGids $g is refused, naming the element (status $rc)"
+done
+USER_JSON='{"uid": 0, "gid": -1}'
+conf '"id"'
+run badgid
+[ $rc -eq 1 ] && expect "gid -1 is refused" 'process.user.gid: expected an integer' ||
+	notok "gid -1 is refused (status $rc)"
+USER_JSON="{\"uid\": 0, \"gid\": 0, \"additionalGids\": [$(seq -s, 1001 1070)]}"
+conf '"id"'
+run manygroups
+unset USER_JSON
+expect "70 additionalGids are all set (none cut at 64)" 'groups=.*1065.*1070'
+
+# --- 3. the workload has a session of its own (no TIOCSTI into the caller's terminal) ---
+SID='read -r pid comm st ppid pgrp sid rest </proc/$$/stat; [ $sid = $pid ] && echo own-session || echo session $sid pid $pid; (: </dev/tty) 2>/dev/null && echo has-ctty || echo no-ctty'
+conf "\"sh\", \"-c\", \"$SID\""
+run sess1
+expect "run: the workload leads a session of its own" '^own-session$'
+NS=$NOPIDNS
+conf '"sleep", "4243"'
+unset NS
+run sess2 --detach
+$CTR exec sess2 sh -c "$SID" >"$tmp/out" 2>&1
+expect "exec: the process leads a session of its own (no pid namespace)" '^own-session$'
+# With a controlling terminal (script's pty): the workload must not have it.
+if command -v script >/dev/null 2>&1; then
+	conf "\"sh\", \"-c\", \"$SID\""
+	(cd "$B" && script -qec "$CTR run sess3" /dev/null) >"$tmp/out" 2>&1
+	expect "run under a terminal: the workload cannot open the caller's /dev/tty" '^no-ctty'
+	script -qec "$CTR exec sess2 sh -c '$SID'" /dev/null >"$tmp/out" 2>&1
+	expect "exec under a terminal: the process cannot open the caller's /dev/tty" '^no-ctty'
+else
+	skip "run under a terminal: the workload cannot open the caller's /dev/tty" "no script(1)"
+	skip "exec under a terminal: the process cannot open the caller's /dev/tty" "no script(1)"
+fi
+$CTR delete --force sess2 >/dev/null 2>&1
+
+# --- 4. linux.cgroupsPath stays below ctr's parent cgroup ---
+if [ -n "$CG2" ]; then
+	mkdir "$CG2/ctr-host-victim.$$"
+	sleep 4244 &
+	victim=$!
+	echo "$victim" >"$CG2/ctr-host-victim.$$/cgroup.procs"
+	LINUX_EXTRA=", \"cgroupsPath\": \"ctr-host-victim.$$\""
+	conf '"/bin/nosuchprogram"'
+	run cgvictim
+	expect "a cgroup that already has processes is refused" 'already has processes'
+	{ kill -0 "$victim" && [ -d "$CG2/ctr-host-victim.$$" ]; } 2>/dev/null &&
+		ok "... and its process and group are left alone" ||
+		notok "... and its process and group are left alone"
+	made=
+	for p in "ctr-host-victim.$$/sub/.." "../../../../$tmp/host-dir" "" "/" "a/./b" "a//b"; do
+		LINUX_EXTRA=", \"cgroupsPath\": \"$p\""
+		conf '"sleep", "100"'
+		(cd "$B" && $CTR create cgbad) >"$tmp/out" 2>&1
+		rc=$?
+		[ -e "$tmp/host-dir" ] && made=1
+		$CTR delete --force cgbad >/dev/null 2>&1
+		if [ $rc -eq 1 ] && grep -q 'linux.cgroupsPath: expected' "$tmp/out"; then
+			ok "cgroupsPath \"$p\" is refused"
+		else
+			notok "cgroupsPath \"$p\" is refused (status $rc)"
+		fi
+	done
+	[ -n "$made" ] && notok "no directory is made on the host through .." ||
+		ok "no directory is made on the host through .."
+	kill -0 "$victim" 2>/dev/null && ok "the victim's process survived" || notok "the victim's process survived"
+	kill "$victim"
+	# ctr in a nested group: the container's group is its sibling, not at the root.
+	mkdir -p "$CG2/ctr-host-nest.$$/runner"
+	LINUX_EXTRA=', "cgroupsPath": "/c1"' NS='{"type": "mount"}, {"type": "pid"}'
+	conf '"cat", "/proc/self/cgroup"'
+	unset LINUX_EXTRA NS
+	sed -i '/"hostname"/d' "$B/config.json"
+	(cd "$B" && sh -c "echo \$\$ >$CG2/ctr-host-nest.$$/runner/cgroup.procs && exec $CTR run cgnest") >"$tmp/out" 2>&1
+	expect "cgroupsPath is relative to ctr's parent cgroup" "^0::/ctr-host-nest\\.$$/c1\$"
+else
+	skip "linux.cgroupsPath checks" "no cgroup2 mount or no unshare(1) for a sandbox"
+fi
+
+# --- 5. the working directory cannot be a caller's fd ---
+mkdir -p "$tmp/host-cwd"
+touch "$tmp/host-cwd/HOST-MARK"
+CWD=/proc/self/fd/7
+conf '"sh", "-c", "pwd; ls"'
+unset CWD
+(cd "$B" && $CTR run cwd1 7<"$tmp/host-cwd") >"$tmp/out" 2>&1
+refuse "process.cwd /proc/self/fd/7 (a host directory) does not reach the host" 'HOST-MARK'
+expect "... it is refused, naming process.cwd" 'process.cwd /proc/self/fd/7'
+NS=$NOPIDNS
+conf '"sleep", "4245"'
+unset NS
+run cwd2 --detach
+$CTR exec --cwd /proc/self/fd/7 cwd2 ls 7<"$tmp/host-cwd" >"$tmp/out" 2>&1
+refuse "exec --cwd /proc/self/fd/7 does not reach the host" 'HOST-MARK'
+$CTR exec --cwd /tmp cwd2 pwd >"$tmp/out" 2>&1
+expect "exec --cwd of a container directory still works" '^/tmp$'
+$CTR delete --force cwd2 >/dev/null 2>&1
+
+# --- 6. wrong JSON types: one line naming the path, never a crash ---
+# mutate NAME EXPECTED-PATH SED: the base config changed by SED
+mutate() {
+	conf '"true"'
+	sed -i "$3" "$B/config.json"
+	run mut
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] && grep -Fq "config.json: $2: expected" "$tmp/out"; then
+		ok "$1: one line naming $2"
+	else
+		echo "(exit status $rc)" >>"$tmp/out"
+		notok "$1: one line naming $2"
+	fi
+}
+MOUNTS_EXTRA=', {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]}'
+mutate '"mounts": {}' mounts 's/"mounts": \[.*/"mounts": {}, "x": [/'
+mutate '"options": "ro"' 'mounts[2].options' 's/"options": \["nosuid"\]/"options": "ro"/'
+mutate '"options": [null]' 'mounts[2].options[0]' 's/"options": \["nosuid"\]/"options": [null]/'
+unset MOUNTS_EXTRA
+mutate '"namespaces": {}' linux.namespaces 's/"namespaces": \[.*\]/"namespaces": {}/'
+mutate '"args": [null]' 'process.args[0]' 's/"args": \["true"\]/"args": [null]/'
+mutate '"env": [null]' 'process.env[0]' 's/"env": \["PATH=\/bin"\]/"env": [null]/'
+mutate 'capabilities [null]' 'process.capabilities.bounding[0]' 's/"cwd"/"capabilities": {"bounding": [null]}, "cwd"/'
+mutate '"process": []' process 's/"process": {/"process": [], "x": {/'
+mutate '"root": "rootfs"' root 's/"root": {[^}]*}/"root": "rootfs"/'
+mutate '"terminal": "yes"' process.terminal 's/"cwd"/"terminal": "yes", "cwd"/'
+mutate 'cpu.shares 2^62' linux.resources.cpu.shares 's/"linux": {/"linux": {"resources": {"cpu": {"shares": 4611686018427387904}},/'
+mutate 'rlimits "x"' process.rlimits 's/"cwd"/"rlimits": "x", "cwd"/'
+mutate 'rlimit soft 1.5' 'process.rlimits[0].soft' 's/"cwd"/"rlimits": [{"type": "RLIMIT_NOFILE", "soft": 1.5, "hard": 2}], "cwd"/'
+mutate 'hooks.poststop {}' hooks.poststop 's/"process"/"hooks": {"poststop": {}}, "process"/'
+mutate 'seccomp defaultAction 1' linux.seccomp.defaultAction 's/"linux": {/"linux": {"seccomp": {"defaultAction": 1},/'
+mutate 'sysctl value 1' linux.sysctl.a 's/"linux": {/"linux": {"sysctl": {"a": 1},/'
+mutate 'devices {}' linux.devices 's/"linux": {/"linux": {"devices": {},/'
+mutate 'uidMappings size -1' 'linux.uidMappings[0].size' 's/"linux": {/"linux": {"uidMappings": [{"containerID": 0, "hostID": 0, "size": -1}],/'
+mutate 'maskedPaths [1]' 'linux.maskedPaths[0]' 's/"linux": {/"linux": {"maskedPaths": [1],/'
+mutate 'oomScoreAdj 1e3' process.oomScoreAdj 's/"cwd"/"oomScoreAdj": 1e3, "cwd"/'
+# delete works from the state saved at create, whatever the bundle says now.
+conf '"sleep", "100"'
+(cd "$B" && $CTR create edited) >"$tmp/out" 2>&1
+sed -i 's/"mounts": \[.*/"mounts": {}, "x": [/' "$B/config.json"
+$CTR delete edited >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ ! -e "$STATE/edited" ] && ok "delete works after the bundle's config.json was edited" ||
+	notok "delete works after the bundle's config.json was edited (status $rc)"
+# State files are type-checked too.
+conf '"sleep", "100"'
+(cd "$B" && $CTR create tampered) >"$tmp/out" 2>&1
+sed -i 's/"pid":\([0-9]*\)/"pid":"\1"/' "$STATE/tampered/state.json"
+$CTR state tampered >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && expect "a state.json pid that is a string is refused, naming it" 'state.json: pid: expected an integer' ||
+	notok "a state.json pid that is a string is refused (status $rc)"
+sed -i 's/"pid":"\([0-9]*\)"/"pid":\1/' "$STATE/tampered/state.json"
+$CTR delete --force tampered >/dev/null 2>&1
+
+# --- 7. leaks, symlinks, paths, ids ---
+NS=$NOPIDNS
+conf '"sh", "-c", "sleep 4242 & exit 0"'
+unset NS
+run leak1
+sleep 0.2
+sleepers 4242 >"$tmp/out"
+[ -s "$tmp/out" ] && notok "run: a child left by the workload (no pid namespace) does not survive" ||
+	ok "run: a child left by the workload (no pid namespace) does not survive"
+NS=$NOPIDNS
+conf '"sh", "-c", "sleep 4243 & exec sleep 4244"'
+unset NS
+run leak2 --detach
+sleep 0.2
+$CTR kill leak2 KILL >"$tmp/out" 2>&1
+sleep 0.3
+sleepers 4243 >>"$tmp/out"
+[ -s "$tmp/out" ] && notok "kill KILL (no pid namespace) takes every process of the container" ||
+	ok "kill KILL (no pid namespace) takes every process of the container"
+$CTR delete --force leak2 >/dev/null 2>&1
+conf '"sleep", "4245"'
+run pidtamper --detach
+sed -i "s/\"pid\":[0-9]*/\"pid\":$$/" "$STATE/pidtamper/state.json"
+$CTR delete --force pidtamper >"$tmp/out" 2>&1
+rc=$?
+sleep 0.2
+sleepers 4245 >>"$tmp/out"
+[ $rc -eq 0 ] && [ ! -s "$tmp/out" ] && ok "delete --force with a tampered state pid still removes the container" ||
+	notok "delete --force with a tampered state pid still removes the container (status $rc)"
+kill -0 $$ && ok "... and the process the pid now names is not signalled" ||
+	notok "... and the process the pid now names is not signalled"
+mkdir -p "$STATE/target"
+echo '{"ociVersion": "1.0.2", "id": "evil", "pid": 0, "bundle": "/"}' >"$STATE/target/state.json"
+ln -s target "$STATE/evil"
+$CTR delete evil >"$tmp/out" 2>&1
+rc=$?
+[ $rc -ne 0 ] && [ -f "$STATE/target/state.json" ] && ok "delete refuses a state directory that is a symlink" ||
+	notok "delete refuses a state directory that is a symlink (status $rc)"
+rm -rf "$STATE/target" "$STATE/evil"
+LINUX_EXTRA=', "readonlyPaths": ["/../../.."]' ROOT_RO=false
+conf '"sh", "-c", "echo x >/ro-test && echo writable; rm -f /ro-test"'
+unset LINUX_EXTRA ROOT_RO
+run ropath
+refuse "readonlyPaths with .. is never silently skipped" '^writable$'
+expect "... it is refused, naming linux.readonlyPaths[0]" 'linux.readonlyPaths\[0\]: expected'
+mkdir -p "$B/data" "$tmp/elsewhere/data"
+echo right >"$B/data/f"
+echo wrong >"$tmp/elsewhere/data/f"
+MOUNTS_EXTRA=', {"destination": "/data", "type": "bind", "source": "data", "options": ["rbind", "ro"]}'
+conf '"sh", "-c", "cat /data/f; echo x >/data/g || echo read-only"'
+unset MOUNTS_EXTRA
+(cd "$tmp/elsewhere" && $CTR run --bundle "$B" relbind) >"$tmp/out" 2>&1
+expect "a relative bind source is relative to the bundle, not the caller's cwd" '^right$'
+expect "... and a bind mount's ro applies" '^read-only$'
+$CTR state "$(printf 'x\033]0;owned\007y')" >"$tmp/out" 2>&1
+if grep -q "$(printf '\033')" "$tmp/out"; then notok "an id with control characters is not echoed raw"
+else expect "an id with control characters is not echoed raw" 'x\\x1b\]0;owned\\x07y'; fi
+
 ls "$STATE" 2>/dev/null >"$tmp/out"
 [ -s "$tmp/out" ] && notok "nothing left in the state directory" || ok "nothing left in the state directory"
-rmdir "$STATE" 2>/dev/null
+for s in 4241 4242 4243 4244 4245; do sleepers $s; done >"$tmp/out"
+[ -s "$tmp/out" ] && notok "no test process is left running" || ok "no test process is left running"
+
+echo "1..$n"
+cat "$tmp/tap"
 [ $failed -eq 0 ]

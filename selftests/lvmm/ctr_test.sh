@@ -133,6 +133,18 @@ conf '"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 3 & done 2>&1; wait"' \
 run pids
 expect "pids.max stops forks" "can't fork|Resource temporarily unavailable"
 
+# linux.cgroupsPath: the limits land in that group, below ctr's parent
+# cgroup (the root here), cpu.shares converted as runc does; delete
+# removes the group.
+conf '"sleep", "100"' ', "cgroupsPath": "/ctr-test/limited", "resources": {"pids": {"limit": 9}, "cpu": {"shares": 1024}}'
+(cd "$B" && $CTR run --detach cgpath) >"$tmp/out" 2>&1
+{ cat /sys/fs/cgroup/ctr-test/limited/pids.max; cat /sys/fs/cgroup/ctr-test/limited/cpu.weight; } >>"$tmp/out" 2>&1
+expect "cgroupsPath: pids.max is set in the named group" '^9$'
+expect "cgroupsPath: cpu.shares 1024 is cpu.weight 39" '^39$'
+$CTR delete --force cgpath >"$tmp/out" 2>&1
+[ -d /sys/fs/cgroup/ctr-test/limited ] && notok "delete removes the named group" || ok "delete removes the named group"
+rmdir /sys/fs/cgroup/ctr-test 2>/dev/null
+
 # exec: a second process joins every namespace and the cgroup.
 DEVPTS=', {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["newinstance", "ptmxmode=0666", "mode=0620"]}'
 EXTRA_MOUNTS=$DEVPTS
@@ -351,7 +363,7 @@ expect "missing binary named" 'nosuchprogram'
 conf '"true"'
 sed -i 's/^  "linux": {/  "linux": { "timeOffsets": { "monotonic": { "secs": 10 } },/' "$B/config.json"
 run bad5
-expect "unsupported linux.timeOffsets named" 'linux.timeOffsets is not supported'
+expect "unsupported linux.timeOffsets named" 'linux.timeOffsets: not supported'
 leftovers >"$tmp/out"
 [ -s "$tmp/out" ] && notok "errors leave no state, cgroup or process behind" ||
 	ok "errors leave no state, cgroup or process behind"

@@ -52,24 +52,28 @@ static int write_idmap(pid_t pid, const char *file, const struct ctr_idmap *m, i
 	return ret;
 }
 
-/* The cgroup: cgroupsPath if given (relative to the v2 root), else ctr/ID. */
-static void setup_cgroup(struct ctr_spec *s, struct ctr_state *st, struct cg *cg)
+/*
+ * The cgroup (see cgpath.c).  No cgroup v2 at all is a warning (limits
+ * and the device policy are not applied); a group that already has
+ * processes is refused: ctr would share it, and later kill them.
+ */
+static int setup_cgroup(struct ctr_spec *s, struct ctr_state *st, struct cg *cg)
 {
 	char rel[4096], skipped[512];
 	int ret;
 
-	if (s->cgroups_path && strchr(s->cgroups_path, ':'))
-		ctr_err("warning: systemd cgroupsPath \"%s\" is not supported; using ctr/%s",
-			s->cgroups_path, st->id);
-	if (s->cgroups_path && !strchr(s->cgroups_path, ':'))
-		snprintf(rel, sizeof(rel), "%s", s->cgroups_path + (s->cgroups_path[0] == '/'));
-	else
-		snprintf(rel, sizeof(rel), "ctr/%s", st->id);
-	ret = cg_create(cg, rel, &s->limits);
+	ret = ctr_cgroup_rel(s->cgroups_path, st->id, rel, sizeof(rel));
+	if (!ret)
+		ret = cg_create(cg, rel, &s->limits);
 	if (ret) {
 		ctr_err("warning: no cgroup v2 hierarchy usable here (%s): resource limits are not applied",
 			strerror(-ret));
-		return;
+		return 0;
+	}
+	if (ctr_cgroup_populated(cg->path)) {
+		ctr_err("cgroup %s already has processes: refusing to share it (linux.cgroupsPath)",
+			cg->path);
+		return -EBUSY;
 	}
 	snprintf(st->cgroup, sizeof(st->cgroup), "%s", cg->path);
 	ret = cg_apply(cg, &s->limits, skipped, sizeof(skipped));
@@ -78,6 +82,7 @@ static void setup_cgroup(struct ctr_spec *s, struct ctr_state *st, struct cg *cg
 	if (skipped[0])
 		ctr_err("warning: this cgroup v2 hierarchy lacks the controllers for: %s; those limits are not applied",
 			skipped);
+	return 0;
 }
 
 static void cleanup(struct ctr_state *st, pid_t pid)
@@ -193,7 +198,7 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 		ctr_err("invalid container id \"%s\": use letters, digits and - _ . +", id);
 		return -EINVAL;
 	}
-	ret = ctr_spec_load(&s, o->bundle);
+	ret = ctr_spec_load(&s, o->bundle, NULL);
 	if (ret)
 		goto out_spec;
 	ret = ctr_check_terminal(s.terminal, o->console_socket, o->foreground);
@@ -210,6 +215,10 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	ret = make_state_dir(&st);
 	if (ret)
 		goto out_spec;
+	/* start, exec and delete work from this copy, not the bundle's current file. */
+	ret = ctr_state_save_config(&st, s.json);
+	if (ret)
+		goto fail;
 
 	/* The spec's "creating" state lasts as long as this file. */
 	snprintf(fifo, sizeof(fifo), "%s/creating", st.dir);
@@ -230,8 +239,9 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 		ret = -errno;
 		goto fail;
 	}
-	setup_cgroup(&s, &st, &cg);
-	ret = join_pid_ns(&s);
+	ret = setup_cgroup(&s, &st, &cg);
+	if (!ret)
+		ret = join_pid_ns(&s);
 	if (ret)
 		goto fail;
 	/* A new cgroup namespace comes later, in init: rooted at the container's cgroup. */

@@ -5,11 +5,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <json-c/json.h>
 
 #include "cgroup.h"
+#include "jv.h"
 
 #define CTR_OCI_VERSION	"1.0.2"
 #define CTR_MAX_NS	8
@@ -21,6 +23,7 @@ struct ctr_ns {
 
 struct ctr_mount {
 	const char *dest, *type, *source;
+	char source_path[4096];	/* a relative bind source, below the bundle */
 	unsigned long flags, propagation;
 	char data[512];
 	bool bind, recursive;
@@ -46,6 +49,11 @@ struct ctr_device {		/* one linux.devices entry */
 	gid_t gid;
 };
 
+/* process.capabilities: the sets, in this order */
+enum { CTR_CAP_BOUNDING, CTR_CAP_EFFECTIVE, CTR_CAP_PERMITTED, CTR_CAP_INHERITABLE,
+       CTR_CAP_AMBIENT, CTR_NCAPSETS };
+#define CTR_MAX_GROUPS	65536	/* the kernel's NGROUPS_MAX */
+
 /* A parsed config.json; strings point into @json. */
 struct ctr_spec {
 	json_object *json;
@@ -55,17 +63,19 @@ struct ctr_spec {
 	bool root_readonly;
 	const char *hostname, *domainname;
 	/* process */
-	json_object *args, *env;
+	char **argv, **envp;		/* NULL-terminated, malloc'ed; strings not owned */
+	size_t nenv;
 	const char *cwd;
 	uid_t uid;
 	gid_t gid;
-	gid_t groups[64];
+	gid_t *groups;
 	int ngroups;
 	mode_t umask;
 	bool has_umask, terminal, no_new_privs;
 	int oom_score_adj;
 	bool has_oom_score_adj;
-	json_object *caps;		/* process.capabilities, or NULL */
+	int caps[CTR_NCAPSETS][64];	/* cap_value_t of each set */
+	int ncaps[CTR_NCAPSETS];
 	struct ctr_rlimit rlimits[32];
 	int nrlimits;
 	/* linux */
@@ -75,7 +85,8 @@ struct ctr_spec {
 	int nuid_map, ngid_map;
 	struct ctr_mount *mounts;
 	int nmounts;
-	json_object *masked, *readonly_paths, *sysctl, *seccomp;
+	char **masked, **readonly_paths;	/* NULL-terminated */
+	json_object *sysctl, *seccomp;
 	struct ctr_device devices_list[CTR_MAX_DEVICES];
 	int ndevices;
 	json_object *device_rules;	/* linux.resources.devices */
@@ -87,9 +98,12 @@ struct ctr_spec {
 };
 
 /* spec.c */
-int ctr_spec_load(struct ctr_spec *s, const char *bundle);
-/* Replace the process part with @p (ctr exec --process); @p is kept. */
-int ctr_spec_set_process(struct ctr_spec *s, json_object *p);
+/* @config: the file to read, NULL for BUNDLE/config.json. */
+int ctr_spec_load(struct ctr_spec *s, const char *bundle, const char *config);
+/* The parse alone, of @json (which @s then owns), for a bundle in s->bundle. */
+int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file);
+/* Replace the process part with @p (ctr exec --process FILE); @p is kept. */
+int ctr_spec_set_process(struct ctr_spec *s, json_object *p, const char *file);
 void ctr_spec_free(struct ctr_spec *s);
 bool ctr_spec_has_ns(const struct ctr_spec *s, int type);
 json_object *ctr_default_spec(bool rootless);
@@ -109,6 +123,15 @@ struct ctr_state {
 extern const char *ctr_root;
 int ctr_valid_id(const char *id);
 int ctr_state_load(struct ctr_state *st, const char *id);
+/* The parse of a state.json alone (@file names it in errors). */
+int ctr_state_parse(struct ctr_state *st, json_object *o, const char *file);
+/* The copy of config.json that create saves: delete, start and exec use it. */
+#define CTR_SAVED_CONFIG "config.json"
+int ctr_state_save_config(const struct ctr_state *st, json_object *config);
+/* The spec as create saw it (the bundle's config.json may have changed since). */
+int ctr_state_spec(const struct ctr_state *st, struct ctr_spec *s);
+/* Its hooks alone, for delete: the rootfs may be gone by then. */
+json_object *ctr_state_hooks(const struct ctr_state *st);
 int ctr_state_save(const struct ctr_state *st);
 const char *ctr_status(const struct ctr_state *st);
 json_object *ctr_state_json(const struct ctr_state *st);
@@ -118,15 +141,19 @@ int ctr_remove_state(const struct ctr_state *st);
 int ctr_write_pid_file(const char *path, pid_t pid);
 
 /* hooks.c: @state is the state JSON the hooks read on stdin */
+int ctr_hooks_check(json_object *hooks, const char *file);
 int ctr_run_hooks(const struct ctr_spec *s, const char *name, const struct ctr_state *st);
 int ctr_run_hooks_with(const struct ctr_spec *s, const char *name, const char *state);
-char **ctr_strv(json_object *arr, const char *if_empty);
 
 /* devices.c, devpolicy.c */
-int ctr_parse_devices(struct ctr_spec *s, json_object *arr);
-int ctr_devpolicy_check(json_object *rules);
+int ctr_parse_devices(struct ctr_spec *s, const struct jv *arr);
+int ctr_devpolicy_check(const struct jv *rules);
 int ctr_devpolicy_apply(const struct ctr_spec *s, int cgroup_fd);
 int ctr_make_devices(const struct ctr_spec *s, int root_fd);
+
+/* cgpath.c: linux.cgroupsPath (or ctr/ID) below ctr's parent cgroup, from the v2 root */
+int ctr_cgroup_rel(const char *cgroups_path, const char *id, char *out, size_t len);
+bool ctr_cgroup_populated(const char *path);
 
 /* create.c */
 struct ctr_create_opts {
@@ -178,8 +205,10 @@ int ctr_features(void);
 int ctr_write_spec(const char *bundle, bool rootless);
 int ctr_signal_number(const char *name);
 
-/* util */
+/* util.c */
 void ctr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* @s with control characters as \xNN, so nothing from a config or an id drives a terminal. */
+void ctr_fputs_safe(const char *s, FILE *f);
 int ctr_write_all(int fd, const void *buf, size_t len);
 
 #endif /* CTR_H */

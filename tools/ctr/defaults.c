@@ -45,6 +45,39 @@ static const char default_spec[] =
 "  }\n"
 "}\n";
 
+/* The default config.json as JSON (the caller owns it). */
+json_object *ctr_default_spec(bool rootless)
+{
+	json_object *o = json_tokener_parse(default_spec), *lnx;
+	static const char *const types[] = { "pid", "ipc", "uts", "mount", "cgroup", "user" };
+	size_t i;
+
+	if (!o || !rootless)
+		return o;
+	/* A user namespace mapping the caller's ids to root, no network namespace. */
+	json_object *ns = json_object_new_array(), *m;
+
+	json_object_object_get_ex(o, "linux", &lnx);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		m = json_object_new_object();
+		json_object_object_add(m, "type", json_object_new_string(types[i]));
+		json_object_array_add(ns, m);
+	}
+	json_object_object_add(lnx, "namespaces", ns);
+	for (i = 0; i < 2; i++) {
+		json_object *arr = json_object_new_array();
+
+		m = json_object_new_object();
+		json_object_object_add(m, "containerID", json_object_new_int(0));
+		json_object_object_add(m, "hostID",
+				       json_object_new_int64(i ? (int64_t)getgid() : (int64_t)getuid()));
+		json_object_object_add(m, "size", json_object_new_int(1));
+		json_object_array_add(arr, m);
+		json_object_object_add(lnx, i ? "gidMappings" : "uidMappings", arr);
+	}
+	return o;
+}
+
 int ctr_write_spec(const char *bundle, bool rootless)
 {
 	char path[4200];
@@ -56,32 +89,7 @@ int ctr_write_spec(const char *bundle, bool rootless)
 		ctr_err("%s exists: remove it first (ctr spec does not overwrite)", path);
 		return -EEXIST;
 	}
-	o = json_tokener_parse(default_spec);
-	if (rootless) {
-		/* A user namespace mapping the caller's ids to root, no network namespace. */
-		json_object *ns = json_object_new_array(), *m, *lnx;
-		static const char *const types[] = { "pid", "ipc", "uts", "mount", "cgroup", "user" };
-		size_t i;
-
-		json_object_object_get_ex(o, "linux", &lnx);
-		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-			m = json_object_new_object();
-			json_object_object_add(m, "type", json_object_new_string(types[i]));
-			json_object_array_add(ns, m);
-		}
-		json_object_object_add(lnx, "namespaces", ns);
-		for (i = 0; i < 2; i++) {
-			json_object *arr = json_object_new_array();
-
-			m = json_object_new_object();
-			json_object_object_add(m, "containerID", json_object_new_int(0));
-			json_object_object_add(m, "hostID",
-					       json_object_new_int(i ? (int)getgid() : (int)getuid()));
-			json_object_object_add(m, "size", json_object_new_int(1));
-			json_object_array_add(arr, m);
-			json_object_object_add(lnx, i ? "gidMappings" : "uidMappings", arr);
-		}
-	}
+	o = ctr_default_spec(rootless);
 	if (json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY |
 				    JSON_C_TO_STRING_NOSLASHESCAPE)) {
 		ctr_err("writing %s: %s", path, json_util_get_last_err());

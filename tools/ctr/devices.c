@@ -17,63 +17,45 @@
 
 #include "ctr.h"
 
-static int num(json_object *o, const char *key, int64_t *out)
+int ctr_parse_devices(struct ctr_spec *s, const struct jv *arr)
 {
-	json_object *v;
+	size_t i, n;
 
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	*out = json_object_get_int64(v);
-	return 1;
-}
-
-int ctr_parse_devices(struct ctr_spec *s, json_object *arr)
-{
-	size_t i, n = arr ? json_object_array_length(arr) : 0;
-
-	if (n > CTR_MAX_DEVICES) {
-		ctr_err("config.json: more than %d linux.devices", CTR_MAX_DEVICES);
+	if (jv_array(arr, &n) < 0)
 		return -EINVAL;
-	}
+	if (n > CTR_MAX_DEVICES)
+		return jv_bad(arr, "expected at most %d devices", CTR_MAX_DEVICES);
 	for (i = 0; i < n; i++) {
-		json_object *o = json_object_array_get_idx(arr, i), *v;
+		struct jv o = jv_at(arr, i), p = jv_key(&o, "path"), t = jv_key(&o, "type");
+		struct jv maj = jv_key(&o, "major"), min = jv_key(&o, "minor");
+		struct jv mode = jv_key(&o, "fileMode"), uid = jv_key(&o, "uid");
+		struct jv gid = jv_key(&o, "gid");
 		struct ctr_device *d = &s->devices_list[i];
-		const char *path = json_object_object_get_ex(o, "path", &v) ?
-				   json_object_get_string(v) : NULL;
-		const char *type = json_object_object_get_ex(o, "type", &v) ?
-				   json_object_get_string(v) : "";
-		int64_t mode = 0666, uid = 0, gid = 0;
+		const char *path, *type;
+		int64_t fmode = 0666, u = 0, g = 0;
 
-		if (!path || strncmp(path, "/dev/", 5) || strstr(path, "/../")) {
-			ctr_err("config.json: linux.devices[%zu].path must be an absolute path below /dev",
-				i);
+		if (jv_need(&o, jv_object(&o), "an object") ||
+		    jv_need(&p, jv_string(&p, &path), "a path below /dev") ||
+		    jv_need(&t, jv_string(&t, &type), "c, b, u or p"))
 			return -EINVAL;
-		}
-		if (strlen(type) != 1 || !strchr("cbup", type[0])) {
-			ctr_err("config.json: linux.devices %s: type \"%s\" is not c, b, u or p",
-				path, type);
-			return -EINVAL;
-		}
+		if (strncmp(path, "/dev/", 5) || strstr(path, "/../") || strstr(path, "/./") ||
+		    path[strlen(path) - 1] == '/' || !strcmp(path + strlen(path) - 3, "/.."))
+			return jv_bad(&p, "expected an absolute path below /dev");
+		if (strlen(type) != 1 || !strchr("cbup", type[0]))
+			return jv_bad(&t, "expected c, b, u or p, not \"%s\"", type);
 		d->path = path;
 		d->type = type[0] == 'u' ? 'c' : type[0];
 		d->major = d->minor = 0;
 		if (d->type != 'p' &&
-		    (!num(o, "major", &d->major) || !num(o, "minor", &d->minor) ||
-		     d->major < 0 || d->minor < 0 || d->major > 4095 || d->minor > 0xfffff)) {
-			ctr_err("config.json: linux.devices %s needs a valid major and minor", path);
+		    (jv_need(&maj, jv_int(&maj, 0, 4095, &d->major), "an integer 0..4095") ||
+		     jv_need(&min, jv_int(&min, 0, 0xfffff, &d->minor), "an integer 0..1048575")))
 			return -EINVAL;
-		}
-		num(o, "fileMode", &mode);
-		num(o, "uid", &uid);
-		num(o, "gid", &gid);
-		if (mode & ~07777) {
-			ctr_err("config.json: linux.devices %s: fileMode %#llo has non-permission bits",
-				path, (unsigned long long)mode);
+		if (jv_int(&mode, 0, 07777, &fmode) < 0 ||
+		    jv_int(&uid, 0, 4294967294LL, &u) < 0 || jv_int(&gid, 0, 4294967294LL, &g) < 0)
 			return -EINVAL;
-		}
-		d->mode = mode;
-		d->uid = uid;
-		d->gid = gid;
+		d->mode = fmode;
+		d->uid = u;
+		d->gid = g;
 	}
 	s->ndevices = n;
 	return 0;

@@ -44,22 +44,6 @@ static const struct dev_rule default_rules[] = {
 #define MAX_RULES 256
 #define ALL_ACCESS (BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE)
 
-static int64_t num(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return -1;
-	return json_object_get_int64(v);
-}
-
-static const char *str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
-}
-
 int ctr_parse_access(const char *access, unsigned int *bits)
 {
 	*bits = 0;
@@ -77,49 +61,44 @@ int ctr_parse_access(const char *access, unsigned int *bits)
 }
 
 /* One linux.resources.devices entry; errors name the field. */
-static int parse_rule(json_object *o, struct dev_rule *r)
+static int parse_rule(const struct jv *o, struct dev_rule *r)
 {
-	json_object *v;
-	const char *type = str(o, "type"), *access = str(o, "access");
+	struct jv allow = jv_key(o, "allow"), t = jv_key(o, "type"), a = jv_key(o, "access");
+	struct jv maj = jv_key(o, "major"), min = jv_key(o, "minor");
+	const char *type = "a", *access = NULL;
 
-	if (!json_object_object_get_ex(o, "allow", &v) || !json_object_is_type(v, json_type_boolean)) {
-		ctr_err("config.json: linux.resources.devices: every rule needs \"allow\": true or false");
+	r->major = r->minor = -1;
+	if (jv_need(o, jv_object(o), "an object") ||
+	    jv_need(&allow, jv_bool(&allow, &r->allow), "true or false") ||
+	    jv_string(&t, &type) < 0 || jv_string(&a, &access) < 0 ||
+	    jv_int(&maj, -1, UINT32_MAX, &r->major) < 0 ||
+	    jv_int(&min, -1, UINT32_MAX, &r->minor) < 0)
 		return -EINVAL;
-	}
-	r->allow = json_object_get_boolean(v);
-	r->type = type ? type[0] : 'a';
-	if ((type && strlen(type) != 1) || !strchr("acb", r->type)) {
-		ctr_err("config.json: linux.resources.devices: type \"%s\" is not a, c or b", type);
-		return -EINVAL;
-	}
-	r->major = num(o, "major");
-	r->minor = num(o, "minor");
-	if (r->major < -1 || r->major > UINT32_MAX || r->minor < -1 || r->minor > UINT32_MAX) {
-		ctr_err("config.json: linux.resources.devices: major/minor out of range");
-		return -EINVAL;
-	}
+	r->type = type[0];
+	if (strlen(type) != 1 || !strchr("acb", r->type))
+		return jv_bad(&t, "expected a, c or b, not \"%s\"", type);
 	if (!access)
 		r->access = ALL_ACCESS;
-	else if (ctr_parse_access(access, &r->access)) {
-		ctr_err("config.json: linux.resources.devices: access \"%s\" is not made of r, w, m",
-			access);
-		return -EINVAL;
-	}
+	else if (ctr_parse_access(access, &r->access))
+		return jv_bad(&a, "expected letters of r, w, m, not \"%s\"", access);
 	return 0;
 }
 
-int ctr_devpolicy_check(json_object *rules)
+int ctr_devpolicy_check(const struct jv *rules)
 {
 	struct dev_rule r;
-	size_t i, n = rules ? json_object_array_length(rules) : 0;
+	size_t i, n;
 
-	if (n > MAX_RULES - 64) {
-		ctr_err("config.json: more than %d linux.resources.devices rules", MAX_RULES - 64);
+	if (jv_array(rules, &n) < 0)
 		return -EINVAL;
-	}
-	for (i = 0; i < n; i++)
-		if (parse_rule(json_object_array_get_idx(rules, i), &r))
+	if (n > MAX_RULES - 64)
+		return jv_bad(rules, "expected at most %d rules", MAX_RULES - 64);
+	for (i = 0; i < n; i++) {
+		struct jv e = jv_at(rules, i);
+
+		if (parse_rule(&e, &r))
 			return -EINVAL;
+	}
 	return 0;
 }
 
@@ -166,10 +145,17 @@ static bool emit_rule(struct prog *p, const struct dev_rule *r)
 /* Every rule, in the order they apply (later overrides earlier). */
 static int collect(const struct ctr_spec *s, struct dev_rule *rules)
 {
-	size_t i, n = 0;
+	struct jv arr = jv_root(s->device_rules, "config.json");
+	size_t i, n = 0, nrules;
 
-	for (i = 0; s->device_rules && i < json_object_array_length(s->device_rules); i++)
-		parse_rule(json_object_array_get_idx(s->device_rules, i), &rules[n++]);
+	/* Checked by ctr_devpolicy_check when the config was read. */
+	jv_array(&arr, &nrules);
+	for (i = 0; i < nrules; i++) {
+		struct jv e = jv_at(&arr, i);
+
+		if (!parse_rule(&e, &rules[n]))
+			n++;
+	}
 	for (i = 0; i < sizeof(default_rules) / sizeof(default_rules[0]); i++)
 		rules[n++] = default_rules[i];
 	for (i = 0; i < (size_t)s->ndevices && n < MAX_RULES; i++) {

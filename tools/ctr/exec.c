@@ -62,24 +62,23 @@ static int open_namespaces(pid_t pid, int *fds)
 }
 
 /* "K=V" replaces K in process.env or is appended. */
-static void set_env(struct ctr_spec *s, const char *kv)
+static int set_env(struct ctr_spec *s, char *kv)
 {
 	size_t klen = strcspn(kv, "="), i;
+	char **env;
 
-	if (!s->env) {
-		s->env = json_object_new_array();
-		json_object_object_add(s->process_json ? s->process_json :
-				       json_object_object_get(s->json, "process"), "env", s->env);
-	}
-	for (i = 0; i < json_object_array_length(s->env); i++) {
-		const char *e = json_object_get_string(json_object_array_get_idx(s->env, i));
-
-		if (!strncmp(e, kv, klen) && e[klen] == '=') {
-			json_object_array_put_idx(s->env, i, json_object_new_string(kv));
-			return;
+	for (i = 0; s->envp[i]; i++)
+		if (!strncmp(s->envp[i], kv, klen) && s->envp[i][klen] == '=') {
+			s->envp[i] = kv;
+			return 0;
 		}
-	}
-	json_object_array_add(s->env, json_object_new_string(kv));
+	env = realloc(s->envp, (i + 2) * sizeof(*env));
+	if (!env)
+		return -ENOMEM;
+	env[i] = kv;
+	env[i + 1] = NULL;
+	s->envp = env;
+	return 0;
 }
 
 /* Build the process: the config's, or --process FILE; then the flags. */
@@ -94,26 +93,27 @@ static int make_process(struct ctr_spec *s, const struct ctr_exec_opts *o)
 			ctr_err("--process %s: not readable as JSON", o->process_file);
 			return -EINVAL;
 		}
-		if (ctr_spec_set_process(s, p))
+		if (ctr_spec_set_process(s, p, o->process_file))
 			return -EINVAL;
 	} else {
-		json_object *args = json_object_new_array();
-
 		if (!o->args || !o->args[0]) {
-			json_object_put(args);
 			ctr_err("exec needs a command (ctr exec ID COMMAND [ARG...]) or --process FILE");
 			return -EINVAL;
 		}
 		for (i = 0; o->args[i]; i++)
-			json_object_array_add(args, json_object_new_string(o->args[i]));
-		json_object_object_add(json_object_object_get(s->json, "process"), "args", args);
-		s->args = args;
+			;
+		free(s->argv);
+		s->argv = calloc(i + 1, sizeof(char *));
+		if (!s->argv)
+			return -ENOMEM;
+		memcpy(s->argv, o->args, i * sizeof(char *));
 		s->terminal = o->tty;
 	}
 	if (o->tty)
 		s->terminal = true;
 	for (i = 0; i < o->nenv; i++)
-		set_env(s, o->env[i]);
+		if (set_env(s, o->env[i]))
+			return -ENOMEM;
 	if (o->cwd) {
 		if (o->cwd[0] != '/') {
 			ctr_err("--cwd %s: must be an absolute path", o->cwd);
@@ -122,13 +122,16 @@ static int make_process(struct ctr_spec *s, const struct ctr_exec_opts *o)
 		s->cwd = o->cwd;
 	}
 	if (o->user) {
-		unsigned int uid, gid;
-		int n = 0;
+		unsigned long long uid, gid;
+		char *end;
 
-		if (sscanf(o->user, "%u%n", &uid, &n) == 1 && !o->user[n])
-			gid = s->gid;
-		else if (sscanf(o->user, "%u:%u%n", &uid, &gid, &n) != 2 || o->user[n]) {
-			ctr_err("--user %s: use UID or UID:GID (numbers)", o->user);
+		/* Digits only, below (uid_t)-1: strtoull would take "-1" and wrap. */
+		uid = strspn(o->user, "0123456789") ? strtoull(o->user, &end, 10) : ~0ULL;
+		gid = s->gid;
+		if (uid != ~0ULL && *end == ':')
+			gid = strspn(end + 1, "0123456789") ? strtoull(end + 1, &end, 10) : ~0ULL;
+		if (uid > 4294967294ULL || gid > 4294967294ULL || *end) {
+			ctr_err("--user %s: use UID or UID:GID (numbers 0..4294967294)", o->user);
 			return -EINVAL;
 		}
 		s->uid = uid;
@@ -205,12 +208,14 @@ int ctr_exec(const char *id, const struct ctr_exec_opts *o)
 	ret = ctr_state_load(&st, id);
 	if (ret)
 		return ret;
+	json_object_put(st.annotations);
+	st.annotations = NULL;
 	if (strcmp(ctr_status(&st), "running")) {
 		ctr_err("container \"%s\" is %s: exec needs a running container", id,
 			ctr_status(&st));
 		return -EINVAL;
 	}
-	ret = ctr_spec_load(&s, st.bundle);
+	ret = ctr_state_spec(&st, &s);
 	if (!ret)
 		ret = make_process(&s, o);
 	if (!ret)

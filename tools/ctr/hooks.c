@@ -13,48 +13,82 @@
 
 #include "ctr.h"
 
-/* A JSON array of strings as a NULL-terminated vector ({@if_empty} if empty). */
-char **ctr_strv(json_object *arr, const char *if_empty)
-{
-	size_t i, n = arr ? json_object_array_length(arr) : 0;
-	char **v = calloc(n + 2, sizeof(*v));
+static const char *const hook_names[] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+};
 
-	if (!v)
-		return NULL;
-	for (i = 0; i < n; i++)
-		v[i] = (char *)json_object_get_string(json_object_array_get_idx(arr, i));
-	if (!n && if_empty)
-		v[0] = (char *)if_empty;
-	return v;
+/* Every hook of config.json: an object with an absolute path, string args and env. */
+int ctr_hooks_check(json_object *hooks, const char *file)
+{
+	struct jv h = jv_root(hooks, file), all;
+	size_t i, j, n, k;
+
+	snprintf(h.path, sizeof(h.path), "hooks");
+	if (jv_object(&h) < 0)
+		return -EINVAL;
+	for (i = 0; i < sizeof(hook_names) / sizeof(hook_names[0]); i++) {
+		all = jv_key(&h, hook_names[i]);
+		if (jv_array(&all, &n) < 0)
+			return -EINVAL;
+		for (j = 0; j < n; j++) {
+			struct jv o = jv_at(&all, j), p = jv_key(&o, "path"), t = jv_key(&o, "timeout");
+			struct jv args = jv_key(&o, "args"), env = jv_key(&o, "env");
+			const char *path;
+			char **v = NULL;
+			int64_t timeout;
+
+			if (jv_need(&o, jv_object(&o), "an object") ||
+			    jv_need(&p, jv_string(&p, &path), "an absolute path"))
+				return -EINVAL;
+			if (path[0] != '/')
+				return jv_bad(&p, "expected an absolute path");
+			if (jv_int(&t, 1, 86400 * 365, &timeout) < 0 || jv_strv(&args, &v, &k) < 0)
+				return -EINVAL;
+			free(v);
+			v = NULL;
+			if (jv_strv(&env, &v, &k) < 0)
+				return -EINVAL;
+			free(v);
+		}
+	}
+	return 0;
 }
 
-static int run_hook(json_object *hook, const char *state, const char *name)
+static int run_hook(const struct jv *hook, const char *state, const char *name)
 {
-	json_object *v;
-	const char *path = json_object_object_get_ex(hook, "path", &v) ?
-			   json_object_get_string(v) : NULL;
-	json_object *args = json_object_object_get_ex(hook, "args", &v) ? v : NULL;
-	json_object *env = json_object_object_get_ex(hook, "env", &v) ? v : NULL;
-	int timeout = json_object_object_get_ex(hook, "timeout", &v) ? json_object_get_int(v) : 0;
+	struct jv p = jv_key(hook, "path"), a = jv_key(hook, "args"), e = jv_key(hook, "env");
+	struct jv t = jv_key(hook, "timeout");
+	const char *path = NULL;
+	char **args = NULL, **env = NULL, *none[] = { NULL };
+	int64_t timeout = 0;
 	int fds[2], status, waited = 0;
+	size_t n;
 	pid_t pid;
 
-	if (!path || path[0] != '/') {
-		ctr_err("%s hook: path must be absolute", name);
+	/* Checked when the config was read (ctr_hooks_check): no errors here. */
+	if (jv_string(&p, &path) != 1 || path[0] != '/' || jv_int(&t, 1, INT32_MAX, &timeout) < 0 ||
+	    jv_strv(&a, &args, &n) < 0 || jv_strv(&e, &env, &n) < 0) {
+		ctr_err("%s hook: not a valid hook", name);
+		free(args);
 		return -EINVAL;
 	}
-	if (pipe2(fds, O_CLOEXEC))
+	if (pipe2(fds, O_CLOEXEC)) {
+		free(args);
+		free(env);
 		return -errno;
+	}
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		char **argv = ctr_strv(args, path), **envp = ctr_strv(env, NULL);
+		char *argv0[] = { (char *)path, NULL };
 
 		dup2(fds[0], 0);
-		execve(path, argv, envp);
+		execve(path, args && args[0] ? args : argv0, env ? env : none);
 		_exit(127);
 	}
+	free(args);
+	free(env);
 	close(fds[0]);
 	ctr_write_all(fds[1], state, strlen(state));
 	close(fds[1]);
@@ -68,7 +102,7 @@ static int run_hook(json_object *hook, const char *state, const char *name)
 		if (timeout > 0 && waited++ >= timeout * 10) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			ctr_err("%s hook %s timed out after %d s", name, path, timeout);
+			ctr_err("%s hook %s timed out after %lld s", name, path, (long long)timeout);
 			return -ETIMEDOUT;
 		}
 		if (timeout > 0)
@@ -85,14 +119,17 @@ static int run_hook(json_object *hook, const char *state, const char *name)
 
 int ctr_run_hooks_with(const struct ctr_spec *s, const char *name, const char *state)
 {
-	json_object *list;
-	size_t i;
+	struct jv h = jv_root(s->hooks, "config.json"), list = jv_key(&h, name);
+	size_t i, n;
 	int ret = 0;
 
-	if (!s->hooks || !json_object_object_get_ex(s->hooks, name, &list))
-		return 0;
-	for (i = 0; !ret && i < json_object_array_length(list); i++)
-		ret = run_hook(json_object_array_get_idx(list, i), state, name);
+	if (jv_array(&list, &n) < 0)
+		return -EINVAL;
+	for (i = 0; !ret && i < n; i++) {
+		struct jv hook = jv_at(&list, i);
+
+		ret = run_hook(&hook, state, name);
+	}
 	return ret;
 }
 

@@ -40,7 +40,7 @@ int ctr_init_fail(const char *fmt, ...)
 	vsnprintf(msg + 1, sizeof(msg) - 1, fmt, ap);
 	va_end(ap);
 	if (write(sync_fd, msg, strlen(msg)) < 0)
-		fprintf(stderr, "ctr: %s\n", msg + 1);
+		ctr_err("%s", msg + 1);
 	return -1;
 }
 
@@ -125,9 +125,16 @@ static int do_mount(int root_fd, const struct ctr_mount *m)
 	proc_fd_path(target, sizeof(target), fd);
 	if (m->bind) {
 		ret = mount(m->source, target, NULL, MS_BIND | (m->recursive ? MS_REC : 0), NULL);
-		/* Bind mounts take their flags only on a remount. */
-		if (!ret && rw_flags)
-			ret = mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | rw_flags, NULL);
+		/*
+		 * Bind mounts take their flags only on a remount, of the new
+		 * mount: open the destination again, fd still names the one below.
+		 */
+		if (!ret && rw_flags) {
+			close(fd);
+			fd = ctr_open_in_root(root_fd, m->dest, O_PATH);
+			proc_fd_path(target, sizeof(target), fd);
+			ret = fd < 0 ? -1 : mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | rw_flags, NULL);
+		}
 	} else if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2")) {
 		ret = mount("cgroup2", target, "cgroup2", rw_flags, NULL);
 	} else {
@@ -136,7 +143,8 @@ static int do_mount(int root_fd, const struct ctr_mount *m)
 	}
 	if (!ret && m->propagation)
 		ret = mount(NULL, target, NULL, m->propagation, NULL);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (ret)
 		return fail("mounting %s (%s) on %s: %s", m->source ? m->source : "-",
 			    m->bind ? "bind" : m->type, m->dest, strerror(errno));
@@ -157,35 +165,61 @@ static int switch_root(const char *root)
 	return 0;
 }
 
+/*
+ * maskedPaths and readonlyPaths, after the root switch: each resolved in
+ * the container's root like a mount destination; a path that does not
+ * exist there has nothing to hide.
+ */
 static int mask_paths(const struct ctr_spec *s)
 {
+	char target[64];
+	struct stat st;
+	int root, fd, ret = 0;
 	size_t i;
 
-	for (i = 0; s->masked && i < json_object_array_length(s->masked); i++) {
-		const char *p = json_object_get_string(json_object_array_get_idx(s->masked, i));
-		struct stat st;
-		int ret;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return fail("opening the container's root: %s", strerror(errno));
+	for (i = 0; !ret && s->masked[i]; i++) {
+		const char *p = s->masked[i];
 
-		if (stat(p, &st))
-			continue;	/* nothing to hide */
-		if (S_ISDIR(st.st_mode))
-			ret = mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL);
-		else
-			ret = mount("/dev/null", p, NULL, MS_BIND, NULL);
-		if (ret)
-			return fail("masking %s: %s", p, strerror(errno));
-	}
-	for (i = 0; s->readonly_paths && i < json_object_array_length(s->readonly_paths); i++) {
-		const char *p = json_object_get_string(json_object_array_get_idx(s->readonly_paths, i));
-
-		if (access(p, F_OK))
+		fd = ctr_open_in_root(root, p, O_PATH);
+		if (fd < 0) {
+			if (errno != ENOENT)
+				ret = fail("linux.maskedPaths %s: %s", p, strerror(errno));
 			continue;
-		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) ||
-		    mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
-			  MS_NOEXEC, NULL))
-			return fail("making %s read-only: %s", p, strerror(errno));
+		}
+		proc_fd_path(target, sizeof(target), fd);
+		if (fstat(fd, &st))
+			ret = fail("linux.maskedPaths %s: %s", p, strerror(errno));
+		else if (S_ISDIR(st.st_mode) ? mount("tmpfs", target, "tmpfs", MS_RDONLY, NULL) :
+			 mount("/dev/null", target, NULL, MS_BIND, NULL))
+			ret = fail("masking %s: %s", p, strerror(errno));
+		close(fd);
 	}
-	return 0;
+	for (i = 0; !ret && s->readonly_paths[i]; i++) {
+		const char *p = s->readonly_paths[i];
+
+		fd = ctr_open_in_root(root, p, O_PATH);
+		if (fd < 0) {
+			if (errno != ENOENT)
+				ret = fail("linux.readonlyPaths %s: %s", p, strerror(errno));
+			continue;
+		}
+		proc_fd_path(target, sizeof(target), fd);
+		ret = mount(target, target, NULL, MS_BIND | MS_REC, NULL);
+		close(fd);
+		/* Open it again: the remount is of the bind mount now on top. */
+		fd = ret ? -1 : ctr_open_in_root(root, p, O_PATH);
+		proc_fd_path(target, sizeof(target), fd);
+		if (fd < 0 || mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+				    MS_NODEV | MS_NOEXEC, NULL))
+			ret = fail("making %s read-only: %s", p, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	close(root);
+	return ret;
 }
 
 /* Mounts and devices, all below the rootfs: before the createContainer hooks. */
@@ -277,31 +311,7 @@ static int write_sysctls(const struct ctr_spec *s)
 	return 0;
 }
 
-/* Capability names ("CAP_NET_RAW") of one set into @caps. */
-static int cap_list(json_object *caps, const char *set, cap_value_t *out, int *n)
-{
-	json_object *arr;
-	size_t i;
-
-	*n = 0;
-	if (!caps || !json_object_object_get_ex(caps, set, &arr))
-		return 0;
-	for (i = 0; i < json_object_array_length(arr) && *n < 64; i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(arr, i));
-		char lower[64];
-		size_t j;
-
-		for (j = 0; name[j] && j < sizeof(lower) - 1; j++)
-			lower[j] = name[j] >= 'A' && name[j] <= 'Z' ? name[j] + 32 : name[j];
-		lower[j] = 0;
-		if (cap_from_name(lower, &out[*n]))
-			return fail("unknown capability \"%s\" in process.capabilities.%s", name, set);
-		(*n)++;
-	}
-	return 0;
-}
-
-static bool in_list(const cap_value_t *v, int n, cap_value_t c)
+static bool in_list(const int *v, int n, int c)
 {
 	int i;
 
@@ -313,13 +323,11 @@ static bool in_list(const cap_value_t *v, int n, cap_value_t c)
 
 static int drop_bounding(const struct ctr_spec *s)
 {
-	cap_value_t bounding[64];
-	int nb, c;
+	int c;
 
-	if (cap_list(s->caps, "bounding", bounding, &nb))
-		return -1;
 	for (c = 0; c <= CAP_LAST_CAP; c++)
-		if (!in_list(bounding, nb, c) && cap_drop_bound(c) && errno != EINVAL)
+		if (!in_list(s->caps[CTR_CAP_BOUNDING], s->ncaps[CTR_CAP_BOUNDING], c) &&
+		    cap_drop_bound(c) && errno != EINVAL)
 			return fail("dropping capability %d from the bounding set: %s", c,
 				    strerror(errno));
 	return 0;
@@ -327,32 +335,32 @@ static int drop_bounding(const struct ctr_spec *s)
 
 static int set_caps(const struct ctr_spec *s)
 {
-	static const char *const sets[] = { "effective", "permitted", "inheritable" };
+	static const int sets[] = { CTR_CAP_EFFECTIVE, CTR_CAP_PERMITTED, CTR_CAP_INHERITABLE };
 	static const cap_flag_t flags[] = { CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE };
-	cap_value_t v[64];
+	const int *amb = s->caps[CTR_CAP_AMBIENT];
 	cap_t caps = cap_init();
-	int i, n;
+	cap_value_t v[64];
+	int i, j, n;
 
 	for (i = 0; i < 3; i++) {
-		if (cap_list(s->caps, sets[i], v, &n))
-			return -1;
+		n = s->ncaps[sets[i]];
+		for (j = 0; j < n; j++)
+			v[j] = s->caps[sets[i]][j];
 		if (n && cap_set_flag(caps, flags[i], n, v, CAP_SET))
 			return fail("capabilities: %s", strerror(errno));
 	}
 	if (cap_set_proc(caps))
 		return fail("setting capabilities: %s", strerror(errno));
 	cap_free(caps);
-	if (cap_list(s->caps, "ambient", v, &n))
-		return -1;
 	cap_reset_ambient();
 	/*
 	 * The kernel allows an ambient capability only when it is also
 	 * inheritable; like runc, ctr skips the others (runc's default spec
 	 * asks for ambient ones with an empty inheritable set).
 	 */
-	for (i = 0; i < n; i++)
-		if (cap_set_ambient(v[i], CAP_SET) && errno != EPERM)
-			return fail("ambient capability %d: %s", v[i], strerror(errno));
+	for (i = 0; i < s->ncaps[CTR_CAP_AMBIENT]; i++)
+		if (cap_set_ambient(amb[i], CAP_SET) && errno != EPERM)
+			return fail("ambient capability %d: %s", amb[i], strerror(errno));
 	return 0;
 }
 
@@ -372,16 +380,13 @@ static int set_identity(const struct ctr_spec *s)
 /* Find the program in the container's PATH now, so create can report it. */
 static int find_program(const struct ctr_spec *s, char *out, size_t len)
 {
-	const char *prog = json_object_get_string(json_object_array_get_idx(s->args, 0));
+	const char *prog = s->argv[0];
 	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	size_t i;
 
-	for (i = 0; s->env && i < json_object_array_length(s->env); i++) {
-		const char *e = json_object_get_string(json_object_array_get_idx(s->env, i));
-
-		if (!strncmp(e, "PATH=", 5))
-			path = e + 5;
-	}
+	for (i = 0; s->envp[i]; i++)
+		if (!strncmp(s->envp[i], "PATH=", 5))
+			path = s->envp[i] + 5;
 	if (strchr(prog, '/')) {
 		snprintf(out, len, "%s", prog);
 		return access(out, X_OK) ? fail("%s: %s", prog, strerror(errno)) : 0;
@@ -413,19 +418,52 @@ static int wait_for_start(int fifo_fd)
 }
 
 /*
+ * The working directory, resolved inside the container's root: neither
+ * ".." nor a symlink nor /proc/self/fd/N (a magic link to whatever a
+ * runtime or caller fd points at, CVE-2024-21626) can leave it.
+ */
+static int enter_cwd(const struct ctr_spec *s)
+{
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd, ret;
+
+	fd = root < 0 ? -1 : ctr_open_in_root(root, s->cwd, O_PATH | O_DIRECTORY);
+	ret = fd < 0 ? -1 : fchdir(fd);
+	if (ret)
+		ret = fail("process.cwd %s: %s (it must be a directory in the container)", s->cwd,
+			   strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (root >= 0)
+		close(root);
+	return ret;
+}
+
+/*
  * The process's own settings, shared by the container's first process and
- * ctr exec: limits, cwd, identity, capabilities.  Leaves the program's
- * path in @prog.
+ * ctr exec: session, limits, cwd, identity, capabilities.  Leaves the
+ * program's path in @prog.
  */
 int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 {
 	int i;
 
+	/*
+	 * Nothing of ctr's may reach the workload: every fd but stdio closes
+	 * at exec (the caller's own were closed when ctr started).
+	 */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/*
+	 * A session of its own, as runc does, so the workload has no
+	 * controlling terminal of the caller's to push input into (TIOCSTI)
+	 * or hang up; with process.terminal the pty set-up did it.
+	 */
+	if (!s->terminal && setsid() < 0)
+		return fail("setsid: %s", strerror(errno));
 	for (i = 0; i < s->nrlimits; i++)
 		if (setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim))
 			return fail("setrlimit %d: %s", s->rlimits[i].resource, strerror(errno));
-	if (chdir(s->cwd))
-		return fail("process.cwd %s: %s", s->cwd, strerror(errno));
+	if (enter_cwd(s))
+		return -1;
 	if (s->has_umask)
 		umask(s->umask);
 	if (drop_bounding(s) || set_identity(s))
@@ -434,8 +472,6 @@ int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 		return fail("no_new_privs: %s", strerror(errno));
 	if (find_program(s, prog, len))
 		return -1;
-	/* Nothing of ctr's may reach the workload: every other fd closes at exec. */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	return 0;
 }
 
@@ -443,11 +479,11 @@ int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 int ctr_exec_process(const struct ctr_spec *s, const char *prog)
 {
 	if (s->seccomp && ctr_seccomp_load(s->seccomp, s->no_new_privs)) {
-		fprintf(stderr, "ctr: loading the seccomp filter failed\n");
+		ctr_err("loading the seccomp filter failed");
 		return -1;
 	}
-	execve(prog, ctr_strv(s->args, NULL), ctr_strv(s->env, NULL));
-	fprintf(stderr, "ctr: exec %s: %s\n", prog, strerror(errno));
+	execve(prog, s->argv, s->envp);
+	ctr_err("exec %s: %s", prog, strerror(errno));
 	return -1;
 }
 
@@ -522,6 +558,8 @@ int ctr_init(struct ctr_spec *s, int sfd, int fifo_fd)
 	if (s->hooks && json_object_object_get_ex(s->hooks, "startContainer", NULL)) {
 		json_object *o = json_tokener_parse(state + 1);
 
+		if (!json_object_is_type(o, json_type_object))
+			return -1;
 		json_object_object_add(o, "status", json_object_new_string("created"));
 		if (ctr_run_hooks_with(s, "startContainer", json_object_to_json_string_ext(o,
 				JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)))

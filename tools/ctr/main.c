@@ -8,13 +8,13 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ctr.h"
@@ -44,68 +44,53 @@ static const char usage[] =
 "\n"
 "  --root DIR           state directory (default /run/ctr)\n";
 
-void ctr_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ctr: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int ctr_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -errno;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /*
  * CVE-2019-5736: a container process must never be able to open ctr's
  * own binary for writing through /proc/PID/exe.  ctr runs from a sealed,
  * read-only memfd copy of itself, as runc does.
  */
+#ifndef MFD_EXEC
+#define MFD_EXEC	0x0010U		/* Linux 6.3: say so, or vm.memfd_noexec may refuse */
+#endif
+
 static void reexec_sealed(char **argv)
 {
 	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
-	int exe, mfd;
+	int exe, mfd, have;
 	struct stat st;
 	off_t off = 0;
 
-	/* (Any tmpfs file reports F_SEAL_SEAL: only all four mean our copy.) */
-	mfd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (mfd >= 0 && (fcntl(mfd, F_GET_SEALS) & seals) == seals) {
-		close(mfd);
+	exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (exe < 0 || fstat(exe, &st))
+		goto fail;
+	/*
+	 * A binary that is not a memfd (ext4, say) has no seals: F_GET_SEALS
+	 * fails with -1, whose every bit is set, so check for that first.
+	 * Any tmpfs file reports F_SEAL_SEAL: only all four mean our copy.
+	 */
+	have = fcntl(exe, F_GET_SEALS);
+	if (have != -1 && (have & seals) == seals) {
+		close(exe);
 		return;		/* already the sealed copy */
 	}
-	exe = mfd;
-	if (exe < 0 || fstat(exe, &st))
-		return;
-	mfd = memfd_create("ctr", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	mfd = memfd_create("ctr", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (mfd < 0 && errno == EINVAL)	/* a kernel before 6.3 */
+		mfd = memfd_create("ctr", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
-		return;
+		goto fail;
 	while (off < st.st_size)
 		if (sendfile(mfd, exe, &off, st.st_size - off) <= 0)
 			break;
 	close(exe);
-	if (off != st.st_size ||
-	    fcntl(mfd, F_ADD_SEALS, seals))
-		return;
+	exe = -1;
+	if (off != st.st_size || fcntl(mfd, F_ADD_SEALS, seals))
+		goto fail;
 	fexecve(mfd, argv, environ);
-	/* Falling through keeps working, unprotected: say so. */
-	ctr_err("warning: cannot run from a sealed copy (%s)", strerror(errno));
+fail:
+	/* Running on unprotected would let a container rewrite the host's ctr. */
+	ctr_err("cannot run from a sealed copy of ctr (%s): refusing to start containers",
+		strerror(errno));
+	exit(1);
 }
 
 static int need_id(int argc, const char *verb)
@@ -327,6 +312,12 @@ int main(int argc, char **argv)
 	const char *verb;
 	int c, i;
 
+	/*
+	 * The caller's file descriptors are not the container's business
+	 * (no --preserve-fds): a directory fd left open here would otherwise
+	 * be a way out through /proc/self/fd/N until the workload's exec.
+	 */
+	syscall(SYS_close_range, 3, ~0U, 0);
 	/* Verbs that start container processes run from the sealed copy. */
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "create") || !strcmp(argv[i], "run") ||

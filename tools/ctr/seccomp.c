@@ -10,11 +10,13 @@
 #include "ctr.h"
 #include "seccomp.h"
 
-static int parse_action(const char *name, json_object *errno_ret, uint32_t *act)
+static int parse_action(const struct jv *name_v, const struct jv *errno_v, uint32_t *act)
 {
-	int e = errno_ret ? json_object_get_int(errno_ret) : EPERM;
+	const char *name;
+	int64_t e = EPERM;
 
-	if (!name)
+	if (jv_need(name_v, jv_string(name_v, &name), "an SCMP_ACT_ name") ||
+	    jv_int(errno_v, 0, 65535, &e) < 0)
 		return -1;
 	if (!strcmp(name, "SCMP_ACT_ALLOW"))
 		*act = SCMP_ACT_ALLOW;
@@ -31,7 +33,7 @@ static int parse_action(const char *name, json_object *errno_ret, uint32_t *act)
 	else if (!strcmp(name, "SCMP_ACT_TRACE"))
 		*act = SCMP_ACT_TRACE(e);
 	else
-		return -1;
+		return jv_bad(name_v, "unknown seccomp action \"%s\"", name), -1;
 	return 0;
 }
 
@@ -56,73 +58,91 @@ static int parse_op(const char *name, enum scmp_compare *op)
 	return -1;
 }
 
-static json_object *get(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
 /* Build the filter; with @load false it only validates. */
-static int build(json_object *p, bool load, bool no_new_privs)
+static int build(const struct jv *p, bool load, bool no_new_privs)
 {
-	json_object *rules = get(p, "syscalls");
+	struct jv rules = jv_key(p, "syscalls"), defact = jv_key(p, "defaultAction");
+	struct jv deferr = jv_key(p, "defaultErrnoRet"), archs = jv_key(p, "architectures");
+	struct jv listener = jv_key(p, "listenerPath"), flags = jv_key(p, "flags");
 	uint32_t def;
 	scmp_filter_ctx ctx;
-	size_t i, j, k;
+	size_t i, j, k, nrules, n;
 	int ret = -1;
 
-	if (parse_action(json_object_get_string(get(p, "defaultAction")),
-			 get(p, "defaultErrnoRet"), &def)) {
-		ctr_err("config.json: unknown seccomp defaultAction \"%s\"",
-			json_object_get_string(get(p, "defaultAction")));
+	if (jv_need(p, jv_object(p), "an object") || parse_action(&defact, &deferr, &def))
+		return -1;
+	if (listener.o || flags.o) {
+		jv_bad(listener.o ? &listener : &flags, "not supported by ctr");
 		return -1;
 	}
-	if (get(p, "listenerPath") || get(p, "flags")) {
-		ctr_err("config.json: seccomp listenerPath and flags are not supported by ctr");
+	if (jv_array(&archs, &n) < 0)
 		return -1;
+	for (i = 0; i < n; i++) {
+		struct jv a = jv_at(&archs, i);
+		const char *arch;
+
+		if (jv_need(&a, jv_string(&a, &arch), "an SCMP_ARCH_ name"))
+			return -1;
 	}
+	if (jv_array(&rules, &nrules) < 0)
+		return -1;
 	ctx = seccomp_init(def);
-	if (!ctx)
+	if (!ctx) {
+		jv_bad(&defact, "rejected by libseccomp");
 		return -1;
+	}
 	/* Without no_new_privs the filter needs CAP_SYS_ADMIN, which init still has. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, no_new_privs);
-	for (i = 0; rules && i < json_object_array_length(rules); i++) {
-		json_object *r = json_object_array_get_idx(rules, i), *names = get(r, "names");
-		json_object *args = get(r, "args");
+	for (i = 0; i < nrules; i++) {
+		struct jv r = jv_at(&rules, i), names = jv_key(&r, "names");
+		struct jv args = jv_key(&r, "args"), action = jv_key(&r, "action");
+		struct jv eret = jv_key(&r, "errnoRet");
 		struct scmp_arg_cmp cmp[6];
 		uint32_t act;
 		unsigned int ncmp = 0;
+		size_t nargs, nnames;
 
-		if (parse_action(json_object_get_string(get(r, "action")), get(r, "errnoRet"), &act)) {
-			ctr_err("config.json: unknown seccomp action \"%s\"",
-				json_object_get_string(get(r, "action")));
+		if (jv_need(&r, jv_object(&r), "an object") || parse_action(&action, &eret, &act) ||
+		    jv_array(&args, &nargs) < 0 || jv_array(&names, &nnames) < 0)
+			goto out;
+		if (nargs > 6) {
+			jv_bad(&args, "expected at most 6 argument comparisons");
 			goto out;
 		}
-		for (k = 0; args && k < json_object_array_length(args) && ncmp < 6; k++) {
-			json_object *a = json_object_array_get_idx(args, k);
-			enum scmp_compare op;
+		for (k = 0; k < nargs; k++) {
+			struct jv a = jv_at(&args, k), op = jv_key(&a, "op"), idx = jv_key(&a, "index");
+			struct jv val = jv_key(&a, "value"), two = jv_key(&a, "valueTwo");
+			enum scmp_compare c;
+			const char *opname;
+			int64_t index;
+			uint64_t va = 0, vb = 0;
 
-			if (parse_op(json_object_get_string(get(a, "op")), &op)) {
-				ctr_err("config.json: unknown seccomp op \"%s\"",
-					json_object_get_string(get(a, "op")));
+			if (jv_need(&a, jv_object(&a), "an object") ||
+			    jv_need(&op, jv_string(&op, &opname), "an SCMP_CMP_ name") ||
+			    jv_need(&idx, jv_int(&idx, 0, 5, &index), "an integer 0..5") ||
+			    jv_need(&val, jv_u64(&val, &va), "an integer") || jv_u64(&two, &vb) < 0)
+				goto out;
+			if (parse_op(opname, &c)) {
+				jv_bad(&op, "unknown seccomp op \"%s\"", opname);
 				goto out;
 			}
 			cmp[ncmp++] = (struct scmp_arg_cmp){
-				.arg = json_object_get_int(get(a, "index")), .op = op,
-				.datum_a = json_object_get_uint64(get(a, "value")),
-				.datum_b = json_object_get_uint64(get(a, "valueTwo")),
+				.arg = index, .op = c, .datum_a = va, .datum_b = vb,
 			};
 		}
-		for (j = 0; names && j < json_object_array_length(names); j++) {
-			const char *name = json_object_get_string(json_object_array_get_idx(names, j));
-			int nr = seccomp_syscall_resolve_name(name);
+		for (j = 0; j < nnames; j++) {
+			struct jv e = jv_at(&names, j);
+			const char *name;
+			int nr;
 
+			if (jv_need(&e, jv_string(&e, &name), "a syscall name"))
+				goto out;
+			nr = seccomp_syscall_resolve_name(name);
 			/* Profiles list syscalls of every kernel: unknown ones are skipped. */
 			if (nr == __NR_SCMP_ERROR || act == def)
 				continue;
 			if (seccomp_rule_add_array(ctx, act, nr, ncmp, cmp)) {
-				ctr_err("config.json: seccomp rule for %s rejected", name);
+				jv_bad(&e, "seccomp rejected the rule for %s (check its args)", name);
 				goto out;
 			}
 		}
@@ -133,12 +153,14 @@ out:
 	return ret ? -1 : 0;
 }
 
-int ctr_seccomp_check(json_object *profile)
+int ctr_seccomp_check(const struct jv *profile)
 {
 	return build(profile, false, false);
 }
 
 int ctr_seccomp_load(json_object *profile, bool no_new_privs)
 {
-	return build(profile, true, no_new_privs);
+	struct jv p = jv_root(profile, "config.json");
+
+	return build(&p, true, no_new_privs);
 }

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,10 +105,100 @@ const char *ctr_status(const struct ctr_state *st)
 	return "running";
 }
 
+/*
+ * ROOT/ID itself, never through a symlink: a state directory swapped for
+ * a link must not make delete remove files elsewhere.
+ */
+static int open_state_dir(const struct ctr_state *st)
+{
+	int fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+		ctr_err("%s is not a directory (a symlink?): refusing to use it", st->dir);
+	return fd;
+}
+
+static json_object *read_json_at(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	json_object *o;
+
+	if (fd < 0)
+		return NULL;
+	o = json_object_from_fd(fd);
+	close(fd);
+	return o;
+}
+
+/* The cgroup a state file names: a group below the v2 root, nothing else. */
+static int check_cgroup(const struct jv *v, const char *path)
+{
+	char root[PATH_MAX];
+	size_t n;
+
+	if (!path[0])
+		return 0;	/* there was no cgroup v2 group */
+	if (cg_root(root, sizeof(root)))
+		return jv_bad(v, "a cgroup, but this host has no cgroup v2 hierarchy");
+	n = strlen(root);
+	if (strncmp(path, root, n) || path[n] != '/' || !path[n + 1] || strstr(path, "/../") ||
+	    strstr(path, "/./") || strstr(path, "//") || !strcmp(path + strlen(path) - 3, "/.."))
+		return jv_bad(v, "expected a cgroup below %s", root);
+	return 0;
+}
+
+int ctr_state_parse(struct ctr_state *st, json_object *o, const char *file)
+{
+	struct jv top = jv_root(o, file), id = jv_key(&top, "id"), pid = jv_key(&top, "pid");
+	struct jv bundle = jv_key(&top, "bundle"), cg = jv_key(&top, "ctr_cgroup");
+	struct jv start = jv_key(&top, "ctr_start_time"), created = jv_key(&top, "ctr_created");
+	struct jv ann = jv_key(&top, "annotations");
+	const char *sid, *sbundle, *scg = "";
+	int64_t v;
+
+	if (jv_need(&top, jv_object(&top), "an object") ||
+	    jv_need(&id, jv_string(&id, &sid), "the container id") ||
+	    jv_need(&pid, jv_int(&pid, 0, 4194304, &v), "an integer 0..4194304"))
+		return -EINVAL;
+	if (strcmp(sid, st->id))
+		return jv_bad(&id, "expected \"%s\" (the directory's name)", st->id);
+	st->pid = v;
+	if (jv_need(&bundle, jv_string(&bundle, &sbundle), "an absolute path") ||
+	    jv_string(&cg, &scg) < 0 || check_cgroup(&cg, scg))
+		return -EINVAL;
+	if (sbundle[0] != '/')
+		return jv_bad(&bundle, "expected an absolute path");
+	if (strlen(sbundle) >= sizeof(st->bundle) || strlen(scg) >= sizeof(st->cgroup))
+		return jv_bad(strlen(scg) >= sizeof(st->cgroup) ? &cg : &bundle, "expected a shorter path");
+	snprintf(st->bundle, sizeof(st->bundle), "%s", sbundle);
+	snprintf(st->cgroup, sizeof(st->cgroup), "%s", scg);
+	v = 0;
+	if (jv_int(&start, 0, INT64_MAX, &v) < 0)
+		return -EINVAL;
+	st->start_time = v;
+	v = 0;
+	if (jv_int(&created, 0, INT64_MAX, &v) < 0 || jv_object(&ann) < 0)
+		return -EINVAL;
+	st->created = v;
+	if (ann.o) {
+		json_object_object_foreach(ann.o, key, val) {
+			struct jv e = jv_key(&ann, key);
+			const char *str;
+
+			(void)val;
+			if (jv_need(&e, jv_string(&e, &str), "a string"))
+				return -EINVAL;
+		}
+		st->annotations = json_object_get(ann.o);
+	}
+	return 0;
+}
+
 int ctr_state_load(struct ctr_state *st, const char *id)
 {
 	char path[4200];
-	json_object *o, *v;
+	json_object *o;
+	int dir, ret;
 
 	memset(st, 0, sizeof(*st));
 	if (!ctr_valid_id(id)) {
@@ -117,26 +208,68 @@ int ctr_state_load(struct ctr_state *st, const char *id)
 	snprintf(st->id, sizeof(st->id), "%s", id);
 	snprintf(st->dir, sizeof(st->dir), "%s/%s", ctr_root, id);
 	snprintf(path, sizeof(path), "%s/state.json", st->dir);
-	o = json_object_from_file(path);
+	dir = open_state_dir(st);
+	if (dir < 0 && (errno == ELOOP || errno == ENOTDIR))
+		return -ENOTDIR;
+	o = dir < 0 ? NULL : read_json_at(dir, "state.json");
+	if (dir >= 0)
+		close(dir);
 	if (!o) {
 		ctr_err("container \"%s\" does not exist (no state in %s; see ctr list)", id,
 			st->dir);
 		return -ENOENT;
 	}
-	if (json_object_object_get_ex(o, "pid", &v))
-		st->pid = json_object_get_int(v);
-	if (json_object_object_get_ex(o, "bundle", &v))
-		snprintf(st->bundle, sizeof(st->bundle), "%s", json_object_get_string(v));
-	if (json_object_object_get_ex(o, "ctr_cgroup", &v))
-		snprintf(st->cgroup, sizeof(st->cgroup), "%s", json_object_get_string(v));
-	if (json_object_object_get_ex(o, "ctr_start_time", &v))
-		st->start_time = json_object_get_int64(v);
-	if (json_object_object_get_ex(o, "ctr_created", &v))
-		st->created = json_object_get_int64(v);
-	if (json_object_object_get_ex(o, "annotations", &v))
-		st->annotations = json_object_get(v);
+	ret = ctr_state_parse(st, o, path);
 	json_object_put(o);
+	return ret;
+}
+
+int ctr_state_save_config(const struct ctr_state *st, json_object *config)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", st->dir, CTR_SAVED_CONFIG);
+	if (json_object_to_file_ext(path, config, JSON_C_TO_STRING_PLAIN)) {
+		ctr_err("saving the config to %s: %s", path, json_util_get_last_err());
+		return -EIO;
+	}
 	return 0;
+}
+
+static json_object *saved_config(const struct ctr_state *st)
+{
+	int dir = open_state_dir(st);
+	json_object *o = dir < 0 ? NULL : read_json_at(dir, CTR_SAVED_CONFIG);
+
+	if (dir >= 0)
+		close(dir);
+	if (!o)
+		ctr_err("container \"%s\": its saved config %s/%s is missing or not JSON", st->id,
+			st->dir, CTR_SAVED_CONFIG);
+	return o;
+}
+
+int ctr_state_spec(const struct ctr_state *st, struct ctr_spec *s)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", st->dir, CTR_SAVED_CONFIG);
+	return ctr_spec_load(s, st->bundle, path);
+}
+
+json_object *ctr_state_hooks(const struct ctr_state *st)
+{
+	json_object *o = saved_config(st), *hooks = NULL;
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", st->dir, CTR_SAVED_CONFIG);
+	if (o && json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, "hooks", &hooks) && !ctr_hooks_check(hooks, path))
+		json_object_get(hooks);
+	else
+		hooks = NULL;
+	json_object_put(o);
+	return hooks;
 }
 
 /* The runtime-spec state, plus ctr's own fields (prefixed ctr_). */
@@ -176,17 +309,21 @@ int ctr_state_save(const struct ctr_state *st)
 
 int ctr_remove_state(const struct ctr_state *st)
 {
-	char path[4200];
+	static const char *const files[] = {
+		"exec.fifo", "creating", "state.json", ".state.json.tmp", CTR_SAVED_CONFIG,
+	};
+	int dir = open_state_dir(st), ret;
+	size_t i;
 
-	snprintf(path, sizeof(path), "%s/exec.fifo", st->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/creating", st->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.json", st->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/.state.json.tmp", st->dir);
-	unlink(path);
-	return rmdir(st->dir) ? -errno : 0;
+	if (dir < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		unlinkat(dir, files[i], 0);
+	close(dir);
+	ret = rmdir(st->dir) ? -errno : 0;
+	if (ret)
+		ctr_err("removing %s: %s", st->dir, strerror(-ret));
+	return ret;
 }
 
 /* --pid-file: nothing if @path is NULL; -errno after one error line. */

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,9 +45,11 @@ int ctr_start(const char *id)
 	}
 	close(fd);
 	unlink(fifo);
-	if (ctr_spec_load(&s, st.bundle) == 0)
-		ctr_run_hooks(&s, "poststart", &st);
-	ctr_spec_free(&s);
+	memset(&s, 0, sizeof(s));
+	s.hooks = ctr_state_hooks(&st);
+	ctr_run_hooks(&s, "poststart", &st);
+	json_object_put(s.hooks);
+	json_object_put(st.annotations);
 	return 0;
 }
 
@@ -95,8 +98,32 @@ int ctr_wait(const char *id, int tty_master)
 	if (st.cgroup[0] && cg_oom_kills(&cg) > 0)
 		ctr_err("container \"%s\" was killed by the OOM killer (memory limit %s/memory.max)",
 			id, st.cgroup);
-	ctr_delete(id, true);
+	json_object_put(st.annotations);
+	/* A container that cannot be cleaned up is a failure, even after exit 0. */
+	if (ctr_delete(id, true) && !code)
+		return 1;
 	return code;
+}
+
+/* Whether @pid is pid 1 of a pid namespace (whose death takes the rest along). */
+static bool ns_init(pid_t pid)
+{
+	char path[64], line[256], *last;
+	bool init = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "NSpid:", 6)) {
+			line[strcspn(line, "\n")] = 0;
+			last = strrchr(line, '\t');
+			init = last && !strcmp(last + 1, "1");
+			break;
+		}
+	if (f)
+		fclose(f);
+	return init;
 }
 
 int ctr_kill(const char *id, int sig, bool all)
@@ -107,21 +134,81 @@ int ctr_kill(const char *id, int sig, bool all)
 
 	if (ret)
 		return ret;
+	json_object_put(st.annotations);
 	if (!ctr_alive(&st)) {
 		ctr_err("container \"%s\" is not running", id);
 		return -ESRCH;
 	}
 	state_cg(&st, &cg);
-	if (all && st.cgroup[0])
-		return cg_kill_all(&cg, sig);
-	return kill(st.pid, sig) ? -errno : 0;
+	/*
+	 * SIGKILL of a container whose process is not a pid namespace's init
+	 * would leave its other processes running: the whole cgroup goes, as
+	 * with runc.
+	 */
+	if (st.cgroup[0] && (all || (sig == SIGKILL && !ns_init(st.pid)))) {
+		ret = cg_kill_all(&cg, sig);
+		if (ret)
+			ctr_err("signalling the processes of %s: %s", st.cgroup, strerror(-ret));
+		if (!all && !ret && kill(st.pid, sig) && errno != ESRCH)
+			ret = -errno;
+		return ret;
+	}
+	if (kill(st.pid, sig)) {
+		ret = -errno;
+		ctr_err("signalling container \"%s\" (pid %d): %s", id, (int)st.pid, strerror(errno));
+	}
+	return ret;
+}
+
+/* Remove @path and the groups below it, deepest first. */
+static int remove_cgroup_tree(const char *path)
+{
+	char sub[PATH_MAX];
+	struct dirent *d;
+	DIR *dir = opendir(path);
+
+	while (dir && (d = readdir(dir)))
+		if (d->d_type == DT_DIR && strcmp(d->d_name, ".") && strcmp(d->d_name, "..") &&
+		    (size_t)snprintf(sub, sizeof(sub), "%s/%s", path, d->d_name) < sizeof(sub))
+			remove_cgroup_tree(sub);
+	if (dir)
+		closedir(dir);
+	return rmdir(path) && errno != ENOENT ? -errno : 0;
+}
+
+/*
+ * Kill everything in the container's cgroup and remove it: a workload
+ * without a pid namespace of its own may leave children behind, and a
+ * pid in the state file that no longer matches must not hide the rest.
+ */
+static int reap_cgroup(const struct ctr_state *st)
+{
+	struct cg cg;
+	int i, ret = 0;
+
+	if (!st->cgroup[0])
+		return 0;
+	state_cg(st, &cg);
+	cg_freeze(&cg, false);
+	for (i = 0; i < 500; i++) {
+		ret = cg_kill_all(&cg, SIGKILL);
+		if (ret == -ENOENT)
+			return 0;	/* gone already */
+		ret = remove_cgroup_tree(cg.path);
+		if (!ret || ret != -EBUSY)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+	}
+	if (ret)
+		ctr_err("container \"%s\": cannot empty and remove its cgroup %s: %s", st->id,
+			st->cgroup, strerror(-ret));
+	return ret;
 }
 
 int ctr_delete(const char *id, bool force)
 {
 	struct ctr_state st;
 	struct ctr_spec s;
-	struct cg cg;
 	const char *status;
 	int ret = ctr_state_load(&st, id), i;
 
@@ -130,26 +217,33 @@ int ctr_delete(const char *id, bool force)
 	status = ctr_status(&st);
 	if (strcmp(status, "stopped") && strcmp(status, "created") && !force) {
 		ctr_err("container \"%s\" is %s: stop it first, or use delete --force", id, status);
+		json_object_put(st.annotations);
 		return -EBUSY;
 	}
-	state_cg(&st, &cg);
-	if (ctr_alive(&st)) {
-		if (st.cgroup[0]) {
-			cg_freeze(&cg, false);
-			cg_kill_all(&cg, SIGKILL);
-		}
+	if (ctr_alive(&st))
 		kill(st.pid, SIGKILL);
-		for (i = 0; i < 500 && ctr_alive(&st); i++) {
-			waitpid(st.pid, NULL, WNOHANG);
-			nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
-		}
+	ret = reap_cgroup(&st);
+	for (i = 0; i < 500 && ctr_alive(&st); i++) {
+		waitpid(st.pid, NULL, WNOHANG);
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
 	}
-	if (st.cgroup[0] && (ret = cg_destroy(&cg)))
-		ctr_err("warning: removing cgroup %s: %s", st.cgroup, strerror(-ret));
-	if (ctr_spec_load(&s, st.bundle) == 0)
-		ctr_run_hooks(&s, "poststop", &st);
-	ctr_spec_free(&s);
-	return ctr_remove_state(&st);
+	if (!ret && ctr_alive(&st)) {
+		ctr_err("container \"%s\": its process %d does not die", id, (int)st.pid);
+		ret = -EBUSY;
+	}
+	if (ret) {
+		/* Keep the state: it is the only handle on what is still running. */
+		json_object_put(st.annotations);
+		return ret;
+	}
+	/* The hooks as create saw them: the bundle's config may have changed since. */
+	memset(&s, 0, sizeof(s));
+	s.hooks = ctr_state_hooks(&st);
+	ctr_run_hooks(&s, "poststop", &st);
+	json_object_put(s.hooks);
+	ret = ctr_remove_state(&st);
+	json_object_put(st.annotations);
+	return ret;
 }
 
 int ctr_print_state(const char *id)
@@ -164,6 +258,7 @@ int ctr_print_state(const char *id)
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							  JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
+	json_object_put(st.annotations);
 	return 0;
 }
 
@@ -193,17 +288,22 @@ int ctr_list(bool json, bool quiet)
 			strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 			json_object_object_add(o, "created", json_object_new_string(created));
 			json_object_array_add(arr, o);
+			json_object_put(st.annotations);
 			continue;
 		}
 		if (quiet) {
 			printf("%s\n", st.id);
+			json_object_put(st.annotations);
 			continue;
 		}
 		t = st.created;
 		gmtime_r(&t, &tm);
 		strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("%-20s %-8d %-8s %-20s %s\n", st.id, ctr_alive(&st) ? st.pid : 0,
-		       ctr_status(&st), created, st.bundle);
+		printf("%-20s %-8d %-8s %-20s ", st.id, ctr_alive(&st) ? st.pid : 0,
+		       ctr_status(&st), created);
+		ctr_fputs_safe(st.bundle, stdout);
+		putchar('\n');
+		json_object_put(st.annotations);
 	}
 	if (dir)
 		closedir(dir);
@@ -223,6 +323,7 @@ int ctr_ps(const char *id)
 
 	if (ret)
 		return ret;
+	json_object_put(st.annotations);
 	if (!st.cgroup[0]) {
 		printf("PID\n%d\n", ctr_alive(&st) ? st.pid : 0);
 		return 0;
@@ -245,6 +346,7 @@ int ctr_pause(const char *id, bool pause)
 
 	if (ret)
 		return ret;
+	json_object_put(st.annotations);
 	if (!st.cgroup[0]) {
 		ctr_err("container \"%s\" has no cgroup v2 group: it cannot be %s", id,
 			pause ? "paused" : "resumed");
