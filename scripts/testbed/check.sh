@@ -4,15 +4,18 @@
 # skipped]" (exit 1 on any failure). The beds (Documentation/testing.rst):
 #   svm-test   QEMU TCG (AMD SVM), the KUnit/KASAN/lockdep test kernel
 #   svm-stock  QEMU TCG, Debian's stock kernel (and KVM, the peer)
+#   svm-6.12   QEMU TCG, Debian's 6.12 (Debian 13's kernel), its own guest
 #   vmx-test   Bochs (Intel VMX), the test kernel
-#   vmx-stock  Bochs, Debian's stock kernel: its own kernel as vmctl's guest
+#   vmx-stock  Bochs, Debian's stock kernel: vmctl's Linux guests
 #   host       ctr on this machine's own cgroup layout
-# plus "lint" (checkpatch, W=1, sparse). The Bochs beds use one core each
+# plus "lint" (checkpatch, W=1, sparse against every kernel of kdirs.sh)
+# and "fuzz" (a short seeded run of ctr's config and state parsers under
+# ASan+UBSan). The Bochs beds use one core each
 # and run beside the rest; every phase and bed prints its wall time. Each
 # phase's output is in $LVMM_OUT/logs/PHASE.log.
 # Environment (make check BEDS=... ONLY=... sets the first two):
-#   LVMM_BEDS   what to run, default "lint svm-test svm-stock vmx-test
-#               vmx-stock host" (the fast loop: e.g. LVMM_BEDS=svm-test)
+#   LVMM_BEDS   what to run, default "lint fuzz svm-test svm-stock svm-6.12
+#               vmx-test vmx-stock host" (the fast loop: LVMM_BEDS=svm-test)
 #   LVMM_ONLY   one program of selftests/lvmm/TESTS to run in each bed
 #               (KUnit is left out then)
 #   LVMM_CHECK_TIMEOUT (whole run, default 85 min: under CI's 90),
@@ -39,7 +42,7 @@ if [ -z "${LVMM_CHECK_GUARDED:-}" ]; then
 	exit $rc
 fi
 
-all_beds="lint svm-test svm-stock vmx-test vmx-stock host"
+all_beds="lint fuzz svm-test svm-stock svm-6.12 vmx-test vmx-stock host"
 beds=${LVMM_BEDS:-$all_beds}
 only=${LVMM_ONLY:-}
 for b in $beds; do
@@ -63,21 +66,34 @@ t_start=$(date +%s%N)
 # in it (Debian's kernel once per vendor; the small guest kernel where the
 # vmctl features are tested; the KASAN test kernel where QEMU makes it
 # cheap), and its own kernel arguments.
-bed_kind() { echo "${1#*-}"; }
+bed_kind() {
+	case $1 in
+	*-6.12) echo stock-6.12 ;;
+	*) echo "${1#*-}" ;;
+	esac
+}
+# Under a KASAN/lockdep L1 a nested Linux boot is several times slower
+# (svm-test: the small kernel to init in about 2 minutes, the test kernel
+# in 4), so the debug L1s boot the small kernel in QEMU only, and the
+# guests that take longest boot under the stock L1s.
 bed_guests() {
 	case $1 in
-	svm-test) echo "small test" ;;
-	svm-stock) echo "debian small" ;;
+	svm-test) echo "small" ;;
+	svm-stock) echo "debian small test" ;;
+	svm-6.12) echo "debian" ;;
 	vmx-test) echo "small" ;;
-	vmx-stock) echo "debian" ;;
+	vmx-stock) echo "debian small" ;;
 	esac
 }
 bed_append() {
 	local a=
-	# The VMX stock bed is there for Debian's kernel as a guest (a quarter
-	# of an hour of Bochs): the selftests run in vmx-test beside it.
-	[ "$1" != vmx-stock ] || a="lvmm.only=vmctl_linux_test.sh"
-	[ -z "$only" ] || a="lvmm.only=$only"
+	case $1 in
+	# The VMX stock bed is there for the Linux guests; the selftests run
+	# in vmx-test beside it, which checks vmctl's arguments only.
+	vmx-stock) a="lvmm.only=vmctl_linux_test.sh" ;;
+	vmx-test) a="lvmm.guest=none" ;;
+	esac
+	[ -z "$only" ] || a="$a lvmm.only=$only"
 	echo "$a"
 }
 
@@ -96,18 +112,19 @@ phase_bg_start() {
 	local name=$1
 	shift
 	date +%s%N >"$logs/$name.t0"
-	"$@" >"$logs/$name.log" 2>&1 &
+	# Its own end time, for a wall time that does not include the wait.
+	{ rc=0; "$@" || rc=$?; date +%s%N >"$logs/$name.t1"; exit $rc; } >"$logs/$name.log" 2>&1 &
 	echo $! >"$logs/$name.pid"
 }
 phase_bg_wait() {
 	local rc=0
 	wait "$(cat "$logs/$1.pid")" || rc=$?
-	report "$1" $rc "$(cat "$logs/$1.t0")"
+	report "$1" $rc "$(cat "$logs/$1.t0")" "$(cat "$logs/$1.t1" 2>/dev/null || date +%s%N)"
 }
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 report() {
 	local name=$1 rc=$2 log=$logs/$1.log ms
-	ms=$((($(date +%s%N) - $3) / 1000000))
+	ms=$(((${4:-$(date +%s%N)} - $3) / 1000000))
 	printf 'check: %-16s' "$name"
 	if [ "$rc" -eq 0 ]; then
 		printf '%5d.%d s\n' $((ms / 1000)) $((ms % 1000 / 100))
@@ -123,7 +140,7 @@ need_test= need_stock= need_small=
 for b in $beds; do
 	case $b in
 	*-test) need_test=1 ;;
-	*-stock) need_stock=1 ;;
+	*-stock | *-6.12) need_stock=1 ;;
 	esac
 	case " $(bed_guests "$b") " in *" small "*) need_small=1 ;; esac
 	case " $(bed_guests "$b") " in *" debian "*) need_stock=1 ;; esac
@@ -161,6 +178,9 @@ fi
 [ -z "$need_small" ] || phase guest-kernel bash "$TESTBED_DIR/build-kernel.sh" guest
 [ -z "$need_test" ] || phase test-kernel bash "$TESTBED_DIR/build-kernel.sh"
 ! want lint || phase lint bash "$TOPDIR/scripts/lint.sh"
+# 20 s per parser: a regression check on the seeds and a little more; make
+# fuzz runs longer.
+! want fuzz || phase fuzz bash "$TOPDIR/tools/ctr/fuzz/run.sh" 20
 if want vmx-test; then
 	stage vmx-test
 	phase_bg_start boot-vmx-test boot_bochs vmx-test
@@ -168,7 +188,7 @@ fi
 # The SVM beds one after the other beside Bochs: three L1 CPUs (QEMU's
 # vCPU threads), the VMs on CPUs 1-2 (Documentation/testing.rst).
 export LVMM_QEMU_SMP=${LVMM_QEMU_SMP:-3}
-for b in svm-test svm-stock; do
+for b in svm-test svm-stock svm-6.12; do
 	want "$b" || continue
 	stage "$b"
 	phase "boot-$b" boot_qemu "$b"

@@ -103,6 +103,16 @@ shell) setsid cttyhack sh ;;	# for debugging by hand: -serial mon:stdio
 esac
 
 echo "@@LVMM-DONE@@" >&3
+# Bochs' emulated UART sends a few hundred characters a second, and the
+# last close of a port gives up after 30 s (closing_wait) and drops the
+# rest: wait while ttyS1's transmit count still moves (up to 10 minutes).
+prev= i=0
+while [ $i -lt 600 ]; do
+	cur=$(sed -n 's/^1: .* tx:\([0-9]*\).*/\1/p' /proc/tty/driver/serial 2>/dev/null)
+	[ -n "$cur" ] && [ "$cur" != "$prev" ] || break
+	prev=$cur i=$((i + 1))
+	sleep 1
+done
 exec 3>&-	# the last close of a serial port waits for its output to drain
 # ... unless someone else still holds it open: give a slow emulated UART
 # (Bochs) time to send the rest before the machine goes away.

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Ready one kernel for a test boot: build lvmm.ko against it and pack the
-# initramfs. KIND is "test" (the cached KUnit kernel, built if needed) or
-# "stock" (Debian's, fetched if needed). Leaves OUTDIR/kernel (the image's
+# initramfs. KIND is "test" (the cached KUnit kernel, built if needed),
+# "stock" (Debian 12's 6.1, fetched if needed) or "stock-6.12" (Debian's
+# 6.12, the kernel of Debian 13). Leaves OUTDIR/kernel (the image's
 # path) and OUTDIR/initramfs.cpio.gz; the module is built in
 # $LVMM_OUT/mod-KIND.
 # GUESTS: the Linux guests vmctl's test boots in this bed, any of "debian"
@@ -21,13 +22,16 @@ test)
 	image=$kdir/arch/x86/boot/bzImage
 	kver=$(cat "$kdir/include/config/kernel.release")
 	modtree=$(dirname "$kdir")/modroot/lib/modules/$kver ;;
-stock)
-	info=$(bash "$TESTBED_DIR/fetch-stock.sh")
+stock | stock-6.12)
+	# stock: Debian 12's 6.1 (or LVMM_STOCK's); stock-6.12: Debian's 6.12
+	v=
+	[ "$kind" = stock ] || v=${kind#stock-}
+	info=$(bash "$TESTBED_DIR/fetch-stock.sh" $v)
 	image=${info%%$'\n'*} kdir=${info#*$'\n'}
 	kver=${image##*/vmlinuz-}
 	modtree=${image%/boot/*}/lib/modules/$kver ;;
 *)
-	echo "stage: unknown kernel kind '$kind' (test or stock)" >&2
+	echo "stage: unknown kernel kind '$kind' (test, stock or stock-6.12)" >&2
 	exit 2 ;;
 esac
 
