@@ -27,6 +27,13 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts	# ptys for the tests
 
+# Since Linux 6.12 KVM takes the CPU's virtualization when kvm.ko loads
+# (kvm.enable_virt_at_load=1), not when it creates its first VM, and so
+# holds it against lvmm until unloaded: the beds' tests have lvmm and KVM
+# take turns with modules loaded, as on 6.1 (older kernels ignore it).
+mkdir -p /etc/modprobe.d
+echo "options kvm enable_virt_at_load=0" >/etc/modprobe.d/lvmm-bed.conf
+
 mode=check timeout=120 skip_tag='' only='' vm_cpus=''
 for arg in $(cat /proc/cmdline); do
 	case $arg in

@@ -32,7 +32,7 @@ textpatch) kind=stock ;;
 esac
 make -s -C "$TOPDIR" tools selftests >/dev/null
 guests=
-[ "$scenario" != linux ] || guests="small test"
+[ "$scenario" != linux ] || guests=small
 bash "$TESTBED_DIR/stage.sh" "$kind" "$out/stage" "$guests" >/dev/null
 
 # The scenario's script replaces /demo.sh: a second cpio archive appended

@@ -366,7 +366,8 @@ static int open_vm(struct machine *m, enum lvmm_engine engine)
 	if (ret) {
 		vmctl_err("cannot create a VM: %s%s", strerror(-ret),
 			  ret == -EBUSY ? " (another hypervisor, e.g. kvm_amd, holds the CPU's "
-					  "virtualization: stop its VMs or unload it)" :
+					  "virtualization: stop its VMs or unload it; since Linux 6.12 "
+					  "KVM holds it while loaded unless kvm.enable_virt_at_load=0)" :
 			  ret == -EACCES ? " (run as root or get access to /dev/lvmm)" : "");
 		return -1;
 	}
