@@ -90,8 +90,8 @@ for i in $(seq 1 "$runs"); do
 		verdict="boot $(cat "$d/status")"
 	elif ! grep -q "@@LVMM-END $( [ $mode = demo ] && echo demo || echo vmctl_linux_test.sh) rc=0@@" "$d/results.log"; then
 		verdict="failed: $(grep -a 'qemu-bugs:\|not ok\|internal error' "$d/results.log" | head -n 3 | tr '\n' ' ')"
-	elif grep -Eq 'BUG:|WARNING:|Oops|KASAN|circular locking|possible recursive' "$d/console.log"; then
-		verdict="console report: $(grep -Em1 'BUG:|WARNING:|Oops|KASAN|locking' "$d/console.log")"
+	elif grep -Eq 'BUG:|WARNING: CPU:|Oops|KASAN|circular locking|possible recursive' "$d/console.log"; then
+		verdict="console report: $(grep -Em1 'BUG:|WARNING: CPU:|Oops|KASAN|locking' "$d/console.log")"
 	fi
 	[ "$verdict" = ok ] || failed=$((failed + 1))
 	echo "qemu-bugs: $scenario run $i: $verdict ($(cat "$d/seconds") s; $(grep -ah 'qemu-bugs:' "$d/results.log" | head -n1))"
