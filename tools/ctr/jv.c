@@ -158,7 +158,7 @@ int jv_strv(const struct jv *v, char ***out, size_t *n)
 		return -ENOMEM;
 	for (i = 0; i < *n; i++) {
 		struct jv e = jv_at(v, i);
-		const char *s;
+		const char *s = NULL;
 
 		if (jv_string(&e, &s) != 1) {
 			free(strv);
@@ -167,6 +167,23 @@ int jv_strv(const struct jv *v, char ***out, size_t *n)
 		strv[i] = (char *)s;
 	}
 	*out = strv;
+	return 1;
+}
+
+int jv_string_map(const struct jv *v)
+{
+	int ret = jv_object(v);
+
+	if (ret <= 0)
+		return ret;
+	json_object_object_foreach(v->o, key, val) {
+		struct jv e = jv_key(v, key);
+		const char *str;
+
+		(void)val;
+		if (jv_need(&e, jv_string(&e, &str), "a string"))
+			return -EINVAL;
+	}
 	return 1;
 }
 

@@ -42,6 +42,8 @@ int jv_int(const struct jv *v, int64_t min, int64_t max, int64_t *out);
 int jv_u64(const struct jv *v, uint64_t *out);
 /* An array of strings as a NULL-terminated vector (malloc'ed, strings not copied). */
 int jv_strv(const struct jv *v, char ***out, size_t *n);
+/* An object whose every member is a string (annotations, labels). */
+int jv_string_map(const struct jv *v);
 
 /* For required values: an error unless jv_* returned 1. */
 int jv_need(const struct jv *v, int got, const char *what);

@@ -574,18 +574,8 @@ int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 	if (strncmp(v, "1.", 2))
 		return jv_bad(&ver, "expected a version 1.x, not \"%s\"", v);
 	if (jv_string(&host, &s->hostname) < 0 || jv_string(&dom, &s->domainname) < 0 ||
-	    jv_object(&ann) < 0)
+	    jv_string_map(&ann) < 0)
 		return -EINVAL;
-	if (ann.o) {
-		json_object_object_foreach(ann.o, key, val) {
-			struct jv e = jv_key(&ann, key);
-			const char *str;
-
-			(void)val;
-			if (jv_need(&e, jv_string(&e, &str), "a string"))
-				return -EINVAL;
-		}
-	}
 	if (ctr_hooks_check(hooks.o, file))
 		return -EINVAL;
 	s->hooks = hooks.o;

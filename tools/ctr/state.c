@@ -177,20 +177,11 @@ int ctr_state_parse(struct ctr_state *st, json_object *o, const char *file)
 		return -EINVAL;
 	st->start_time = v;
 	v = 0;
-	if (jv_int(&created, 0, INT64_MAX, &v) < 0 || jv_object(&ann) < 0)
+	if (jv_int(&created, 0, INT64_MAX, &v) < 0 || jv_string_map(&ann) < 0)
 		return -EINVAL;
 	st->created = v;
-	if (ann.o) {
-		json_object_object_foreach(ann.o, key, val) {
-			struct jv e = jv_key(&ann, key);
-			const char *str;
-
-			(void)val;
-			if (jv_need(&e, jv_string(&e, &str), "a string"))
-				return -EINVAL;
-		}
+	if (ann.o)
 		st->annotations = json_object_get(ann.o);
-	}
 	return 0;
 }
 
