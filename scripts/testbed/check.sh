@@ -169,6 +169,9 @@ dirs=()
 scored() { dirs+=("$1=$LVMM_OUT/$1"); }
 
 phase deps bash "$TESTBED_DIR/deps.sh"
+# The lint trees (6.12's headers, a Debian 13 chroot for 7.x: downloads
+# mostly) are made beside the kernel builds on a new machine.
+! want lint || phase_bg_start kdirs bash "$TESTBED_DIR/kdirs.sh"
 phase userspace make -C "$TOPDIR" tools selftests
 [ -z "$need_stock" ] || phase stock-kernel bash "$TESTBED_DIR/fetch-stock.sh"
 # The longest bed first: Bochs on the stock kernel with Debian's kernel as
@@ -181,14 +184,19 @@ if want vmx-stock; then
 fi
 [ -z "$need_small" ] || phase guest-kernel bash "$TESTBED_DIR/build-kernel.sh" guest
 [ -z "$need_test" ] || phase test-kernel bash "$TESTBED_DIR/build-kernel.sh"
-! want lint || phase lint bash "$TOPDIR/scripts/lint.sh"
-# 20 s per parser: a regression check on the seeds and a little more; make
-# fuzz runs longer.
-! want fuzz || phase fuzz bash "$TOPDIR/tools/ctr/fuzz/run.sh" 20
+# The second Bochs bed starts as soon as its kernel exists: it is the
+# longest, and lint and fuzz fit beside it.
 if want vmx-test; then
 	stage vmx-test
 	phase_bg_start boot-vmx-test boot_bochs vmx-test
 fi
+if want lint; then
+	phase_bg_wait kdirs
+	phase lint bash "$TOPDIR/scripts/lint.sh"
+fi
+# 20 s per parser: a regression check on the seeds and a little more; make
+# fuzz runs longer.
+! want fuzz || phase fuzz bash "$TOPDIR/tools/ctr/fuzz/run.sh" 20
 # The SVM beds one after the other beside Bochs: three L1 CPUs (QEMU's
 # vCPU threads), the VMs on CPUs 1-2 (Documentation/testing.rst).
 export LVMM_QEMU_SMP=${LVMM_QEMU_SMP:-3}
