@@ -21,6 +21,7 @@ void cg_limits_init(struct cg_limits *l)
 	*l = (struct cg_limits){
 		.memory_max = -1, .memory_swap_max = -1, .pids_max = -1,
 		.cpu_quota = -1, .cpu_period = -1, .cpu_weight = -1,
+		.memory_low = -1, .io_weight = -1,
 	};
 }
 
@@ -86,7 +87,7 @@ static int read_file(const char *dir, const char *file, char *buf, size_t len)
 static void needed_controllers(const struct cg_limits *l, char *buf, size_t len)
 {
 	buf[0] = 0;
-	if (l->memory_max >= 0 || l->memory_swap_max >= 0)
+	if (l->memory_max >= 0 || l->memory_swap_max >= 0 || l->memory_low >= 0)
 		strncat(buf, "+memory ", len - strlen(buf) - 1);
 	if (l->pids_max >= 0)
 		strncat(buf, "+pids ", len - strlen(buf) - 1);
@@ -94,6 +95,8 @@ static void needed_controllers(const struct cg_limits *l, char *buf, size_t len)
 		strncat(buf, "+cpu ", len - strlen(buf) - 1);
 	if (l->cpuset_cpus || l->cpuset_mems)
 		strncat(buf, "+cpuset ", len - strlen(buf) - 1);
+	if (l->io_weight >= 0)
+		strncat(buf, "+io ", len - strlen(buf) - 1);
 }
 
 /* Enable each wanted controller separately: one missing must not block the rest. */
@@ -182,6 +185,10 @@ int cg_apply(const struct cg *cg, const struct cg_limits *l, char *skipped, size
 		fmt_max(val, sizeof(val), l->memory_max);
 		ret = set_limit(cg, "memory.max", val, skipped, len);
 	}
+	if (!ret && l->memory_low >= 0) {
+		fmt_max(val, sizeof(val), l->memory_low);
+		ret = set_limit(cg, "memory.low", val, skipped, len);
+	}
 	if (!ret && l->memory_swap_max >= 0) {
 		fmt_max(val, sizeof(val), l->memory_swap_max);
 		ret = set_limit(cg, "memory.swap.max", val, skipped, len);
@@ -202,7 +209,16 @@ int cg_apply(const struct cg *cg, const struct cg_limits *l, char *skipped, size
 		snprintf(val, sizeof(val), "%lld", (long long)l->cpu_weight);
 		ret = set_limit(cg, "cpu.weight", val, skipped, len);
 	}
+	if (!ret && l->io_weight >= 0) {
+		snprintf(val, sizeof(val), "default %lld", (long long)l->io_weight);
+		ret = set_limit(cg, "io.weight", val, skipped, len);
+	}
 	return ret;
+}
+
+int cg_read(const struct cg *cg, const char *file, char *buf, size_t len)
+{
+	return read_file(cg->path, file, buf, len);
 }
 
 int cg_attach(const struct cg *cg, pid_t pid)

@@ -16,7 +16,7 @@ struct cg {
 	char path[PATH_MAX];	/* the group's directory */
 };
 
-/* -1 (or NULL) leaves a limit unset. */
+/* -1 (or NULL) leaves a limit unset; INT64_MAX writes "max". */
 struct cg_limits {
 	int64_t memory_max;	/* bytes */
 	int64_t memory_swap_max;
@@ -24,6 +24,8 @@ struct cg_limits {
 	int64_t cpu_quota;	/* microseconds per period */
 	int64_t cpu_period;
 	int64_t cpu_weight;	/* 1..10000 */
+	int64_t memory_low;	/* bytes: memory.low, OCI's memory.reservation */
+	int64_t io_weight;	/* 1..10000: io.weight */
 	const char *cpuset_cpus, *cpuset_mems;
 };
 
@@ -48,6 +50,8 @@ int cg_create(struct cg *cg, const char *rel, const struct cg_limits *l);
  */
 int cg_apply(const struct cg *cg, const struct cg_limits *l, char *skipped, size_t len);
 
+/* @file of the group into @buf (NUL-terminated); 0 or -errno. */
+int cg_read(const struct cg *cg, const char *file, char *buf, size_t len);
 int cg_attach(const struct cg *cg, pid_t pid);
 int cg_freeze(const struct cg *cg, bool frozen);
 /* Kill every process in the group (cgroup.kill, else one by one). */
