@@ -400,6 +400,355 @@ $CTR state "$(printf 'x\033]0;owned\007y')" >"$tmp/out" 2>&1
 if grep -q "$(printf '\033')" "$tmp/out"; then notok "an id with control characters is not echoed raw"
 else expect "an id with control characters is not echoed raw" 'x\\x1b\]0;owned\\x07y'; fi
 
+# --- 8. runc's command-line contract ---
+# Flags, exit statuses, logs and verbs as Podman's conmon and containerd's
+# runc shim use them, checked against what runc 1.1 and crun do.
+PY=$(command -v python3)
+# st CMD...: stdout in $tmp/out, stderr in $tmp/err, status in $rc
+st() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+# refused NAME RE: status 1, nothing on stdout, one stderr line matching RE
+refused() {
+	if [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -Eq -- "$2" "$tmp/err"; then
+		ok "$1"
+	else
+		{ echo "status $rc, stderr:"; cat "$tmp/err"; } >>"$tmp/out"
+		notok "$1 (wanted status 1 and one line /$2/)"
+	fi
+}
+# passed NAME: status 0
+passed() { if [ $rc -eq 0 ]; then ok "$1"; else cat "$tmp/err" >>"$tmp/out"; notok "$1 (status $rc)"; fi; }
+# stopped ID: wait (up to 3 s) until its state says stopped
+stopped() {
+	i=0; while ! $CTR state "$1" 2>/dev/null | grep -q '"status":"stopped"' && [ $i -lt 30 ]; do
+		sleep 0.1; i=$((i + 1)); done
+}
+cgroup_of() { sed -n 's/.*"ctr_cgroup":"\([^"]*\)".*/\1/p' "$STATE/$1/state.json" 2>/dev/null; }
+
+st $CTR --foo list
+refused "an unknown global flag is refused by name (status 1)" "^ctr: unknown flag --foo \(see ctr --help\)$"
+st $CTR create --foo x
+refused "an unknown flag of a verb is refused by name and verb" "^ctr: unknown flag --foo for 'create' \(see ctr help create\)$"
+st $CTR kill -z x
+refused "... a short one too" "^ctr: unknown flag -z for 'kill'"
+st $CTR create --bundle
+refused "a flag without its value is refused by name" "flag --bundle for 'create' needs a value"
+st $CTR state
+refused "a usage error exits 1, as runc's" "state needs a container id"
+st $CTR frob x
+refused "an unknown command exits 1" 'unknown command "frob"'
+st $CTR checkpoint x
+refused "checkpoint is refused in one line" '^ctr: checkpoint is not supported by ctr \(no CRIU support\)$'
+st $CTR restore --image-path /x x
+refused "restore is refused in one line" '^ctr: restore is not supported by ctr \(no CRIU support\)$'
+st $CTR --systemd-cgroup list
+refused "--systemd-cgroup is refused, naming the flag and the fix" '^ctr: --systemd-cgroup: ctr has no systemd cgroup driver.*cgroupfs'
+st $CTR --rootless true list
+refused "--rootless true is refused" '^ctr: --rootless true is not supported'
+st $CTR --rootless=auto --rootless false --criu /nonexistent/criu list --quiet
+passed "--rootless auto|false and --criu PATH are accepted"
+st $CTR help create
+[ $rc -eq 0 ] && grep -q '^usage: ctr .*create \[--bundle DIR\]' "$tmp/out" && ok "ctr help create prints its usage" ||
+	notok "ctr help create prints its usage (status $rc)"
+st $CTR create --help
+[ $rc -eq 0 ] && grep -q '^usage: ctr .*create ' "$tmp/out" && ok "create --help prints its usage" ||
+	notok "create --help prints its usage (status $rc)"
+
+# One logging path: --log FILE takes errors, warnings and debug lines; stderr stays empty.
+st $CTR --log "$tmp/log.json" --log-format json state nosuch
+[ $rc -eq 1 ] && [ ! -s "$tmp/err" ] && [ ! -s "$tmp/out" ] &&
+	ok "--log FILE: a failing command prints nothing on stderr (status 1)" ||
+	{ cat "$tmp/err" >>"$tmp/out"; notok "--log FILE: a failing command prints nothing on stderr (status $rc)"; }
+cp "$tmp/log.json" "$tmp/out" 2>/dev/null
+expect "--log-format json: one {level, msg, time} line, level error, the message, an RFC 3339 time" \
+	'^\{"level":"error","msg":"container \\"nosuch\\" does not exist[^"]*","time":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})"\}$'
+if [ -n "$PY" ]; then
+	"$PY" -c 'import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l); assert sorted(o) == ["level", "msg", "time"], o; print(o["level"], o["msg"])' \
+		"$tmp/log.json" >"$tmp/out" 2>&1
+	expect "... and a JSON parser reads it" '^error container "nosuch" does not exist'
+fi
+st $CTR --log "$tmp/log.txt" --debug state nosuch
+cp "$tmp/log.txt" "$tmp/out"
+expect "--log FILE (text): logrus's time= level= msg= lines" '^time="[0-9T:-]+Z" level=error msg="container \\"nosuch\\" does not exist'
+expect "--debug adds debug lines to the log" '^time="[^"]*" level=debug msg="state '
+st $CTR --log-format xml list
+refused "--log-format other than text or json is refused" 'log-format xml: use text or json'
+# A warning of create (a systemd cgroupsPath falls back to ctr/ID) goes to
+# the log, never to the container's stdout or stderr (conmon's pipes).
+LINUX_EXTRA=', "cgroupsPath": "system.slice:ctr:cli1"'
+conf '"sh", "-c", "echo out; echo err >&2"'
+rm -f "$tmp/log.json"
+(cd "$B" && $CTR --log "$tmp/log.json" --log-format json run cli1) >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = out ] && [ "$(cat "$tmp/err")" = err ]; then
+	ok "with --log, create's warning is not in the container's stdout or stderr"
+else
+	{ echo "status $rc, stderr:"; cat "$tmp/err"; } >>"$tmp/out"
+	notok "with --log, create's warning is not in the container's stdout or stderr"
+fi
+cp "$tmp/log.json" "$tmp/out"
+expect "... it is in the log, as a warning" '^\{"level":"warning","msg":"systemd cgroupsPath'
+# The real error is the log's last line and its only error line.
+conf '"/bin/nosuchprogram"'
+unset LINUX_EXTRA
+rm -f "$tmp/log.json"
+(cd "$B" && $CTR --log "$tmp/log.json" --log-format json create cli2) >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && [ ! -s "$tmp/err" ] && [ "$(grep -c '"level":"error"' "$tmp/log.json")" -eq 1 ] &&
+	tail -n 1 "$tmp/log.json" | grep -q '"level":"error","msg":"[^"]*nosuchprogram' &&
+	grep -q '"level":"warning"' "$tmp/log.json"; then
+	ok "a failed create: after its warning, the error is the log's last and only error line"
+else
+	cat "$tmp/log.json" "$tmp/err" >>"$tmp/out" 2>&1
+	notok "a failed create: after its warning, the error is the log's last and only error line (status $rc)"
+fi
+
+# Exit statuses: the workload's own for run and exec in the foreground.
+conf '"sh", "-c", "exit 7"'
+run cli3
+[ $rc -eq 7 ] && ok "run exits with the workload's status (7)" || notok "run exits with the workload's status (7, got $rc)"
+NS=$NOPIDNS
+conf '"sh", "-c", "kill -9 $$"'
+run cli4
+[ $rc -eq 137 ] && ok "run: a workload killed by SIGKILL is 137" || notok "run: a workload killed by SIGKILL is 137 (got $rc)"
+TOP_EXTRA='"annotations": {"org.example.a": "b"},'
+conf '"sleep", "4241"'
+unset NS TOP_EXTRA
+run cli5 --detach
+st $CTR exec cli5 sh -c 'exit 7'
+[ $rc -eq 7 ] && ok "exec exits with the process's status (7)" || notok "exec exits with the process's status (7, got $rc)"
+st $CTR exec cli5 sh -c 'kill -9 $$'
+[ $rc -eq 137 ] && ok "exec: a process killed by SIGKILL is 137" || notok "exec: a process killed by SIGKILL is 137 (got $rc)"
+st $CTR exec cli5
+refused "exec without a command is an error, status 1" 'exec needs a command'
+
+# state: every field runc prints, with runc's names.
+$CTR state cli5 >"$tmp/state" 2>&1
+cp "$tmp/state" "$tmp/out"
+miss=
+for k in ociVersion id pid status bundle rootfs created annotations owner; do
+	grep -q "^  \"$k\":" "$tmp/state" || miss="$miss $k"
+done
+[ -z "$miss" ] && ok "state has runc's fields" || notok "state has runc's fields (missing:$miss)"
+expect "... created is RFC 3339 with nanoseconds, in UTC" \
+	'"created":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z"'
+expect "... rootfs is the bundle's rootfs, absolute" "\"rootfs\":\"$B/rootfs\""
+expect "... annotations are the config's" '"org.example.a":"b"'
+# The state a hook reads on stdin has them too (the runtime-spec's state).
+TOP_EXTRA="\"annotations\": {\"org.example.a\": \"b\"}, \"hooks\": {\"createRuntime\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"cat >$tmp/hook-state\"]}]},"
+conf '"true"'
+unset TOP_EXTRA
+run cli5h
+cat "$tmp/hook-state" >>"$tmp/out" 2>&1
+expect "a createRuntime hook's state has the config's annotations and runc's fields" \
+	'"annotations":\{"org.example.a":"b"\}.*"owner"|"rootfs":"[^"]*".*"annotations":\{"org.example.a":"b"\}'
+if command -v runc >/dev/null 2>&1 && (cd "$B" && runc --root "$tmp/runc" create cmp$$) >"$tmp/out" 2>&1; then
+	runc --root "$tmp/runc" state cmp$$ | sed -n 's/^  "\([A-Za-z]*\)":.*/\1/p' | sort >"$tmp/runc-keys"
+	runc --root "$tmp/runc" delete --force cmp$$ >/dev/null 2>&1
+	sed -n 's/^  "\([A-Za-z]*\)":.*/\1/p' "$tmp/state" | sort >"$tmp/ctr-keys"
+	diff "$tmp/runc-keys" "$tmp/ctr-keys" >"$tmp/out" 2>&1 && ok "state's fields are runc's, on the same bundle" ||
+		notok "state's fields are runc's, on the same bundle"
+else
+	skip "state's fields are runc's, on the same bundle" "no runc, or it cannot create here"
+fi
+
+# kill and delete of what is not there, as runc and crun.
+$CTR kill cli5 KILL
+stopped cli5
+st $CTR kill cli5 KILL
+refused "kill of a stopped container is an error" 'container "cli5" is not running'
+st $CTR kill --all cli5 KILL
+passed "kill --all of a stopped container succeeds"
+st $CTR exec cli5 true
+refused "exec in a stopped container is an error, status 1" 'exec needs a running container'
+$CTR delete cli5 >/dev/null 2>&1
+st $CTR delete --force nosuch
+[ $rc -eq 0 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ] && ok "delete --force of a missing container: silent, status 0" ||
+	{ cat "$tmp/err" >>"$tmp/out"; notok "delete --force of a missing container: silent, status 0 (got $rc)"; }
+st $CTR delete nosuch
+refused "delete of a missing container (no --force) is an error" 'container "nosuch" does not exist'
+mkdir -p "$STATE/half"
+touch "$STATE/half/creating"
+st $CTR delete --force half
+[ $rc -eq 0 ] && [ ! -e "$STATE/half" ] && ok "delete --force removes a state directory a dead create left without state.json" ||
+	notok "delete --force removes a state directory a dead create left without state.json (status $rc)"
+rm -rf "$STATE/half"
+
+# --pid-file: complete before create returns, by rename over what was there.
+echo 99999999 >"$tmp/pidfile"
+ino=$(stat -c %i "$tmp/pidfile")
+conf '"sleep", "4242"'
+(cd "$B" && $CTR create --pid-file "$tmp/pidfile" cli6) >"$tmp/out" 2>&1
+pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$STATE/cli6/state.json" 2>/dev/null)
+if [ -n "$pid" ] && [ "$(cat "$tmp/pidfile")" = "$pid" ] && [ "$(stat -c %i "$tmp/pidfile")" != "$ino" ] &&
+	[ "$(stat -c %a "$tmp/pidfile")" = 644 ] && [ -z "$(ls -A "$tmp" | grep '^\.pidfile')" ]; then
+	ok "--pid-file holds the pid when create returns, renamed into place (mode 644, no temporary left)"
+else
+	ls -la "$tmp" >>"$tmp/out"
+	notok "--pid-file holds the pid when create returns, renamed into place (mode 644, no temporary left)"
+fi
+$CTR delete --force cli6 >/dev/null 2>&1
+
+# ps and events on a running container.
+conf '"sleep", "4243"'
+run cli7 --detach
+pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$STATE/cli7/state.json" 2>/dev/null)
+st $CTR ps --format json cli7
+[ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "[$pid]" ] && ok "ps --format json: a JSON array of the pids" ||
+	notok "ps --format json: a JSON array of the pids (wanted [$pid], status $rc)"
+if command -v ps >/dev/null 2>&1; then
+	st $CTR ps cli7
+	[ $rc -eq 0 ] && head -n 1 "$tmp/out" | grep -qw PID && [ "$(sed 1d "$tmp/out" | awk '{ print $2 }')" = "$pid" ] &&
+		ok "ps: ps -ef's table, the container's processes only" ||
+		notok "ps: ps -ef's table, the container's processes only (status $rc)"
+else
+	skip "ps: ps -ef's table, the container's processes only" "no ps(1)"
+fi
+if [ -n "$(cgroup_of cli7)" ]; then
+	st $CTR events --stats cli7
+	[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+		grep -Eq '^\{"type":"stats","id":"cli7","data":\{"cpu":\{"usage":\{"total":[0-9]+,' "$tmp/out" &&
+		ok "events --stats: one stats object with cpu usage" ||
+		notok "events --stats: one stats object with cpu usage (status $rc)"
+	timeout 10 $CTR events --interval 200ms cli7 >"$tmp/events" 2>&1 &
+	ev=$!
+	sleep 0.8
+	$CTR kill cli7 KILL
+	wait $ev
+	rc=$?
+	cp "$tmp/events" "$tmp/out"
+	[ $rc -eq 0 ] && [ "$(grep -c '^{"type":"stats","id":"cli7"' "$tmp/events")" -ge 2 ] &&
+		ok "events --interval 200ms streams stats, and ends when the container stops" ||
+		notok "events --interval 200ms streams stats, and ends when the container stops (status $rc)"
+else
+	skip "events --stats: one stats object with cpu usage" "no cgroup v2 group here"
+	skip "events --interval 200ms streams stats, and ends when the container stops" "no cgroup v2 group here"
+fi
+$CTR delete --force cli7 >/dev/null 2>&1
+
+# update: applied through the cgroup, or an error naming what cannot be.
+conf '"sleep", "4244"'
+run cli8 --detach
+cg=$(cgroup_of cli8)
+st $CTR update --memory 100m cli8
+if [ -z "$cg" ]; then
+	refused "update without a cgroup is an error" 'has no cgroup v2 group'
+elif [ -e "$cg/memory.max" ]; then
+	[ $rc -eq 0 ] && [ "$(cat "$cg/memory.max")" = 104857600 ] && ok "update --memory 100m sets memory.max" ||
+		notok "update --memory 100m sets memory.max (status $rc)"
+else
+	refused "update --memory without the memory controller is an error naming memory.max" \
+		'update "cli8": cannot set memory.max: no such controller for .*nothing was changed'
+fi
+echo '{"pids": {"limit": 10}, "devices": [{"allow": false, "access": "rwm"}]}' >"$tmp/res.json"
+st sh -c "$CTR update --resources - cli8 <'$tmp/res.json'"
+if [ -n "$cg" ] && [ -e "$cg/pids.max" ]; then
+	[ $rc -eq 0 ] && [ "$(cat "$cg/pids.max")" = 10 ] && ok "update --resources - (stdin) sets pids.max" ||
+		notok "update --resources - (stdin) sets pids.max (status $rc)"
+elif [ -n "$cg" ]; then
+	refused "update --resources - without the pids controller is an error naming pids.max" 'cannot set pids.max: no such controller'
+fi
+st $CTR update --memory lots cli8
+refused "update --memory lots is refused" '^ctr: --memory lots: expected bytes'
+st $CTR update --resources "$tmp/res.json" --pids-limit 5 cli8
+refused "update: --resources and limit flags together are refused" 'either --resources or limit flags'
+echo '{"memory": {"limit": "1g"}}' >"$tmp/res.json"
+st $CTR update --resources "$tmp/res.json" cli8
+refused "update --resources: a wrong type is named by its path" 'res.json: memory.limit: expected an integer'
+st $CTR update --cpu-rt-period 1000 cli8
+refused "update --cpu-rt-period is refused (cgroup v2 has no realtime limits)" 'realtime CPU limits are not supported'
+st $CTR update --foo 1 cli8
+refused "update --foo is refused by name" "unknown flag --foo for 'update'"
+$CTR kill cli8 KILL
+stopped cli8
+st $CTR update --pids-limit 5 cli8
+refused "update of a stopped container is an error" 'is stopped: there is nothing to update'
+$CTR delete --force cli8 >/dev/null 2>&1
+
+# features: the runtime-spec schema, and every mount option it lists is one create takes.
+st $CTR features
+if [ -n "$PY" ]; then
+	"$PY" - "$tmp/out" >"$tmp/opts" 2>"$tmp/err" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))
+assert isinstance(f["ociVersionMin"], str) and isinstance(f["ociVersionMax"], str)
+assert "prestart" in f["hooks"] and "poststop" in f["hooks"]
+l = f["linux"]
+assert "mount" in l["namespaces"] and "CAP_SYS_ADMIN" in l["capabilities"]
+assert l["cgroup"]["v2"] is True and l["cgroup"]["systemd"] is False
+assert l["seccomp"]["enabled"] is True and "SCMP_ACT_ERRNO" in l["seccomp"]["actions"]
+prop = {"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable"}
+o = f["mountOptions"]
+# flags on one tmpfs; each bind kind and each propagation on a (remounted) bind of its own
+m = [{"destination": "/tmp/f", "type": "tmpfs", "source": "tmpfs",
+      "options": [x for x in o if x not in prop | {"bind", "rbind"}]}]
+m += [{"destination": "/tmp/b%d" % i, "source": "rootfs/bin", "options": [x]}
+      for i, x in enumerate(x for x in o if x in ("bind", "rbind"))]
+m += [{"destination": "/tmp/p%d" % i, "source": "rootfs/bin", "options": ["rbind", "ro", x]}
+      for i, x in enumerate(x for x in o if x in prop)]
+print(", " + ", ".join(json.dumps(x) for x in m))
+PY
+	if [ $? -eq 0 ] && [ $rc -eq 0 ]; then
+		ok "features: JSON in the runtime-spec features schema"
+		MOUNTS_EXTRA=$(cat "$tmp/opts") ROOT_RO=false
+		conf '"true"'
+		unset MOUNTS_EXTRA ROOT_RO
+		run cli9
+		[ $rc -eq 0 ] && ok "every mount option features lists is taken by create" ||
+			notok "every mount option features lists is taken by create (status $rc)"
+	else
+		cat "$tmp/err" >>"$tmp/out"
+		notok "features: JSON in the runtime-spec features schema (status $rc)"
+	fi
+else
+	expect "features: JSON with the runtime-spec keys" '"ociVersionMin"'
+fi
+
+# --console-socket: the pty master arrives by SCM_RIGHTS (runc's protocol).
+PTY=$(dirname "$0")/pty_drive
+cat >"$tmp/recv.py" <<'PY'
+import array, os, select, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1); s.settimeout(10)
+c, _ = s.accept()
+msg, anc, _, _ = c.recvmsg(256, socket.CMSG_SPACE(4))
+fds = [array.array("i", d)[0] for lvl, t, d in anc if lvl == socket.SOL_SOCKET and t == socket.SCM_RIGHTS]
+print("payload=%s fds=%d" % (msg.decode(), len(fds)), flush=True)
+os.write(fds[0], sys.argv[2].encode())
+end = time.time() + 10
+while time.time() < end:
+    if select.select([fds[0]], [], [], 0.5)[0]:
+        try:
+            d = os.read(fds[0], 4096)
+        except OSError:
+            break
+        if not d:
+            break
+        sys.stdout.write(d.decode(errors="replace")); sys.stdout.flush()
+PY
+if [ -x "$PTY" ] || [ -n "$PY" ]; then
+	MOUNTS_EXTRA=', {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["newinstance", "ptmxmode=0666"]}'
+	conf '"sh"'
+	unset MOUNTS_EXTRA
+	sed -i 's/"process": {/"process": {"terminal": true, /' "$B/config.json"
+	if [ -x "$PTY" ]; then
+		"$PTY" --listen "$tmp/console.sock" --input 'echo $((6*7)); exit\n' >"$tmp/console" 2>&1 &
+	else
+		"$PY" "$tmp/recv.py" "$tmp/console.sock" 'echo $((6*7)); exit
+' >"$tmp/console" 2>&1 &
+	fi
+	rx=$!
+	i=0; while [ ! -S "$tmp/console.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	(cd "$B" && $CTR create --console-socket "$tmp/console.sock" cli10 && $CTR start cli10) >"$tmp/out" 2>&1
+	wait $rx
+	cat "$tmp/console" >>"$tmp/out"
+	expect "--console-socket: the pty master arrives, the shell answers on it" '^42'
+	$CTR delete --force cli10 >/dev/null 2>&1
+else
+	skip "--console-socket: the pty master arrives, the shell answers on it" "no pty_drive or python3"
+fi
+
 ls "$STATE" 2>/dev/null >"$tmp/out"
 [ -s "$tmp/out" ] && notok "nothing left in the state directory" || ok "nothing left in the state directory"
 for s in 4241 4242 4243 4244 4245; do sleepers $s; done >"$tmp/out"

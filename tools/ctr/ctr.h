@@ -118,6 +118,8 @@ struct ctr_state {
 	unsigned long long start_time;	/* /proc/PID/stat field 22: pid reuse guard */
 	long long created;		/* seconds since the epoch */
 	json_object *annotations;
+	long long created_ns;		/* the same in nanoseconds (0: unknown, use created) */
+	char rootfs[4096];		/* absolute; "" until saved */
 };
 
 extern const char *ctr_root;
@@ -139,6 +141,8 @@ unsigned long long ctr_proc_start_time(pid_t pid);
 bool ctr_alive(const struct ctr_state *st);
 int ctr_remove_state(const struct ctr_state *st);
 int ctr_write_pid_file(const char *path, pid_t pid);
+/* @ns since the epoch as Go's RFC3339Nano (runc's "created"). */
+void ctr_rfc3339_nano(long long ns, char *buf, size_t len);
 
 /* hooks.c: @state is the state JSON the hooks read on stdin */
 int ctr_hooks_check(json_object *hooks, const char *file);
@@ -204,11 +208,50 @@ int ctr_pause(const char *id, bool pause);
 int ctr_features(void);
 int ctr_write_spec(const char *bundle, bool rootless);
 int ctr_signal_number(const char *name);
+/* ps --format json: a JSON array of pids; else ps(1) with @ps_args (NULL: -ef), as runc. */
+int ctr_ps_as(const char *id, bool json, char **ps_args);
 
 /* util.c */
 void ctr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* @s with control characters as \xNN, so nothing from a config or an id drives a terminal. */
 void ctr_fputs_safe(const char *s, FILE *f);
 int ctr_write_all(int fd, const void *buf, size_t len);
+void ctr_escape(char *out, size_t len, const char *s);
+/* Write @data to @path through a temporary file and rename: all or nothing. */
+int ctr_write_file_atomic(const char *path, const char *data, mode_t mode);
+
+/*
+ * log.c: ctr_err (above) and these write one line each to the --log FILE
+ * (NULL: stderr) in --log-format text or json (NULL: text); ctr_debug
+ * only with --debug.  A ctr_err message starting "warning: " is logged
+ * as a warning.
+ */
+int ctr_log_setup(const char *path, const char *format, bool debug);
+void ctr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ctr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cli.c: the verbs' command lines */
+struct option;
+/* The verb being run, for messages, and what prints its --help. */
+void ctr_cli_verb(const char *name, void (*help)(FILE *f));
+/* The problem with the flag getopt_long returned @c ('?', ':') for, the flag in @name. */
+const char *ctr_flag_problem(char **argv, int c, char *name, size_t len);
+/* getopt_long for the verb being run; an unknown or incomplete flag is one error line. */
+int ctr_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+#define CTR_OPT_FAIL	(-2)	/* ctr_getopt printed an error line: exit 1 */
+#define CTR_OPT_HELP	(-3)	/* ctr_getopt printed the verb's help: exit 0 */
+/*
+ * After the flags (@c: ctr_getopt's last return, -1 when they parsed):
+ * the verb's container id, argv[optind], followed by at most @max more
+ * arguments (-1: any).  NULL, with the exit status in *status, after
+ * --help or an error line.
+ */
+const char *ctr_verb_id(int c, int argc, char **argv, int max, int *status);
+/* After the flags of a verb that takes no arguments: 0, or the exit status. */
+int ctr_verb_done(int c, int argc, char **argv);
+
+/* update.c, events.c: verbs with their own command lines */
+int container__update(int argc, char **argv);
+int container__events(int argc, char **argv);
 
 #endif /* CTR_H */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ctr: an OCI runtime.  Verbs and flags follow runc's, so tools that
- * drive runc or crun can drive ctr.
+ * ctr: an OCI runtime.  Verbs, flags, exit statuses and log formats
+ * follow runc's command line contract, so that Podman's conmon and
+ * containerd's runc shim can drive ctr as they drive runc: one function
+ * per verb (object__verb), each parsing its own flags through ctr_getopt.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,33 +18,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <seccomp.h>
 
 #include "ctr.h"
 
-static const char usage[] =
-"usage: ctr [--root DIR] COMMAND [OPTIONS] [ID]\n"
-"\n"
-"  create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] ID\n"
-"                       set up a container; its process waits for start\n"
-"  start ID             run the process of a created container\n"
-"  run [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--detach] ID\n"
-"                       create + start; without --detach wait for it (relaying\n"
-"                       its terminal if process.terminal), exit with its\n"
-"                       status and delete it\n"
-"  exec [--tty] [--env K=V]... [--cwd DIR] [--user UID[:GID]] [--detach]\n"
-"       [--pid-file FILE] [--console-socket SOCK] ID COMMAND [ARG...]\n"
-"  exec [options] --process FILE ID   the process as a process.json\n"
-"                       run one more process in a running container\n"
-"  state ID             print the runtime-spec state as JSON\n"
-"  kill [--all] ID [SIGNAL]   send SIGNAL (name or number, default TERM)\n"
-"  delete [--force] ID  remove a stopped (or, with --force, any) container\n"
-"  list [--format table|json] [--quiet]   --quiet: ids only\n"
-"  ps ID                list the container's processes\n"
-"  pause ID | resume ID freeze or thaw all its processes\n"
-"  spec [--bundle DIR] [--rootless]   write a default config.json\n"
-"  features             what this runtime supports, as JSON\n"
-"\n"
-"  --root DIR           state directory (default /run/ctr)\n";
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
  * CVE-2019-5736: a container process must never be able to open ctr's
@@ -93,46 +73,87 @@ fail:
 	exit(1);
 }
 
-static int need_id(int argc, const char *verb)
+
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *args, *help;
+	bool sealed;		/* starts container processes: runs from the sealed copy */
+};
+
+static const struct verb *current;	/* the verb being run, for messages */
+
+static void verb_help(const struct verb *v, FILE *f)
 {
-	if (optind >= argc) {
-		ctr_err("%s needs a container id (ctr %s ID)", verb, verb);
-		return -1;
-	}
-	return 0;
+	fprintf(f, "usage: ctr [GLOBAL OPTIONS] %s %s\n%s", v->name, v->args, v->help);
 }
 
-static int cmd_create(int argc, char **argv, bool run)
+static void current_help(FILE *f)
+{
+	verb_help(current, f);
+}
+
+/* A verb without flags still refuses unknown ones and answers --help. */
+static int no_flags(int argc, char **argv)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+
+	return ctr_getopt(argc, argv, "", none);
+}
+
+/* --preserve-fds N: only 0, since ctr closes the caller's fds 3 and up when it starts. */
+static int preserve_fds(const char *n)
+{
+	if (!strcmp(n, "0"))
+		return 0;
+	ctr_err("--preserve-fds %s: ctr passes no extra file descriptors to containers (it closes fds 3 and up); drop the flag",
+		n);
+	return -1;
+}
+
+static int create_or_run(int argc, char **argv, bool run)
 {
 	static const struct option opts[] = {
 		{ "bundle", required_argument, NULL, 'b' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "console-socket", required_argument, NULL, 'c' },
-		{ "detach", no_argument, NULL, 'd' },
 		{ "no-pivot", no_argument, NULL, 'n' },
+		{ "no-new-keyring", no_argument, NULL, 'k' },
+		{ "preserve-fds", required_argument, NULL, 'P' },
+		{ "detach", no_argument, NULL, 'd' },	/* run only */
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctr_create_opts o = { .bundle = "." };
 	bool detach = false;
 	const char *id;
 	pid_t pid;
-	int c, master;
+	int c, master, ret;
 
-	while ((c = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
+	while ((c = ctr_getopt(argc, argv, run ? "b:d" : "b:", opts)) >= 0) {
 		switch (c) {
 		case 'b': o.bundle = optarg; break;
 		case 'p': o.pid_file = optarg; break;
 		case 'c': o.console_socket = optarg; break;
-		case 'd': detach = true; break;
+		case 'k': break;	/* ctr never makes a session keyring: this is what it does */
+		case 'P':
+			if (preserve_fds(optarg))
+				return 1;
+			break;
+		case 'd':
+			if (!run) {
+				ctr_err("unknown flag --detach for 'create' (see ctr help create)");
+				return 1;
+			}
+			detach = true;
+			break;
 		case 'n':
-			ctr_err("--no-pivot is refused: ctr always uses pivot_root");
-			return 2;
-		default: return 2;
+			ctr_err("--no-pivot is refused: ctr always uses pivot_root (drop the flag)");
+			return 1;
 		}
 	}
-	if (need_id(argc, run ? "run" : "create"))
-		return 2;
-	id = argv[optind];
+	id = ctr_verb_id(c, argc, argv, 0, &ret);
+	if (!id)
+		return ret;
 	o.foreground = run && !detach;
 	if (ctr_create(id, &o, &pid, &master))
 		return 1;
@@ -144,10 +165,23 @@ static int cmd_create(int argc, char **argv, bool run)
 		ctr_delete(id, true);
 		return 1;
 	}
-	return detach ? 0 : ctr_wait(id, master);
+	if (detach)
+		return 0;
+	ret = ctr_wait(id, master);
+	return ret < 0 ? 1 : ret;
 }
 
-static int cmd_exec(int argc, char **argv)
+static int container__create(int argc, char **argv)
+{
+	return create_or_run(argc, argv, false);
+}
+
+static int container__run(int argc, char **argv)
+{
+	return create_or_run(argc, argv, true);
+}
+
+static int container__exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "process", required_argument, NULL, 'p' },
@@ -158,19 +192,23 @@ static int cmd_exec(int argc, char **argv)
 		{ "detach", no_argument, NULL, 'd' },
 		{ "pid-file", required_argument, NULL, 'P' },
 		{ "console-socket", required_argument, NULL, 'c' },
+		{ "preserve-fds", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctr_exec_opts o = { .env = calloc(argc, sizeof(char *)) };
-	int c, ret;
+	const char *id;
+	int c, ret = 1;
 
-	while ((c = getopt_long(argc, argv, "+p:te:u:d", opts, NULL)) != -1) {
+	if (!o.env)
+		return 1;
+	while ((c = ctr_getopt(argc, argv, "p:te:u:d", opts)) >= 0) {
 		switch (c) {
 		case 'p': o.process_file = optarg; break;
 		case 't': o.tty = true; break;
 		case 'e':
 			if (!strchr(optarg, '=')) {
 				ctr_err("--env %s: use NAME=VALUE", optarg);
-				return 2;
+				goto out;
 			}
 			o.env[o.nenv++] = optarg;
 			break;
@@ -179,84 +217,113 @@ static int cmd_exec(int argc, char **argv)
 		case 'd': o.detach = true; break;
 		case 'P': o.pid_file = optarg; break;
 		case 'c': o.console_socket = optarg; break;
-		default: return 2;
+		case 'F':
+			if (preserve_fds(optarg))
+				goto out;
+			break;
 		}
 	}
-	if (need_id(argc, "exec"))
-		return 2;
+	id = ctr_verb_id(c, argc, argv, -1, &ret);
+	if (!id)
+		goto out;
 	o.args = argv + optind + 1;
 	if (o.process_file && o.args[0]) {
 		ctr_err("exec: give either --process FILE or a command, not both");
-		return 2;
+		goto out;
 	}
-	ret = ctr_exec(argv[optind], &o);
+	/* The process's own status in the foreground; 1 for ctr's errors. */
+	ret = ctr_exec(id, &o);
+	ret = ret < 0 ? 1 : ret;
+out:
 	free(o.env);
-	return ret < 0 ? 1 : ret;
+	return ret;
 }
 
-static int cmd_simple(int argc, char **argv, const char *verb)
+/* The verbs that take an id and nothing else. */
+static int container__start(int argc, char **argv)
 {
-	const char *id;
+	int status;
+	const char *id = ctr_verb_id(no_flags(argc, argv), argc, argv, 0, &status);
 
-	if (need_id(argc, verb))
-		return 2;
-	id = argv[optind];
-	if (!strcmp(verb, "start"))
-		return ctr_start(id) ? 1 : 0;
-	if (!strcmp(verb, "state"))
-		return ctr_print_state(id) ? 1 : 0;
-	if (!strcmp(verb, "ps"))
-		return ctr_ps(id) ? 1 : 0;
-	if (!strcmp(verb, "pause"))
-		return ctr_pause(id, true) ? 1 : 0;
-	return ctr_pause(id, false) ? 1 : 0;
+	return id ? !!ctr_start(id) : status;
 }
 
-static int cmd_kill(int argc, char **argv)
+static int container__state(int argc, char **argv)
+{
+	int status;
+	const char *id = ctr_verb_id(no_flags(argc, argv), argc, argv, 0, &status);
+
+	return id ? !!ctr_print_state(id) : status;
+}
+
+static int container__pause(int argc, char **argv)
+{
+	int status;
+	const char *id = ctr_verb_id(no_flags(argc, argv), argc, argv, 0, &status);
+
+	return id ? !!ctr_pause(id, true) : status;
+}
+
+static int container__resume(int argc, char **argv)
+{
+	int status;
+	const char *id = ctr_verb_id(no_flags(argc, argv), argc, argv, 0, &status);
+
+	return id ? !!ctr_pause(id, false) : status;
+}
+
+static int container__kill(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
 	};
 	bool all = false;
-	int c, sig = SIGTERM;
+	const char *id;
+	int c, sig = SIGTERM, status;
 
-	while ((c = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
-		if (c != 'a')
-			return 2;
+	while ((c = ctr_getopt(argc, argv, "a", opts)) >= 0)
 		all = true;
-	}
-	if (need_id(argc, "kill"))
-		return 2;
+	id = ctr_verb_id(c, argc, argv, 1, &status);
+	if (!id)
+		return status;
 	if (optind + 1 < argc) {
 		sig = ctr_signal_number(argv[optind + 1]);
 		if (sig < 0) {
 			ctr_err("unknown signal \"%s\" (use a name like TERM or KILL, or a number)",
 				argv[optind + 1]);
-			return 2;
+			return 1;
 		}
 	}
-	return ctr_kill(argv[optind], sig, all) ? 1 : 0;
+	return !!ctr_kill(id, sig, all);
 }
 
-static int cmd_delete(int argc, char **argv)
+static int container__delete(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
 	};
 	bool force = false;
-	int c;
+	const char *id;
+	int c, status;
 
-	while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
-		if (c != 'f')
-			return 2;
+	while ((c = ctr_getopt(argc, argv, "f", opts)) >= 0)
 		force = true;
-	}
-	if (need_id(argc, "delete"))
-		return 2;
-	return ctr_delete(argv[optind], force) ? 1 : 0;
+	id = ctr_verb_id(c, argc, argv, 0, &status);
+	return id ? !!ctr_delete(id, force) : status;
 }
 
-static int cmd_list(int argc, char **argv)
+/* --format table|json into *json; -1 after an error line. */
+static int format_flag(const char *v, bool *json)
+{
+	if (strcmp(v, "table") && strcmp(v, "json")) {
+		ctr_err("--format %s: use table or json", v);
+		return -1;
+	}
+	*json = !strcmp(v, "json");
+	return 0;
+}
+
+static int containers__list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -265,22 +332,33 @@ static int cmd_list(int argc, char **argv)
 	bool json = false, quiet = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+f:q", opts, NULL)) != -1) {
+	while ((c = ctr_getopt(argc, argv, "f:q", opts)) >= 0) {
 		if (c == 'q')
 			quiet = true;
-		else if (c == 'f' && !strcmp(optarg, "json"))
-			json = true;
-		else if (c == 'f' && strcmp(optarg, "table")) {
-			ctr_err("unknown --format \"%s\" (table or json)", optarg);
-			return 2;
-		} else if (c != 'f' && c != 'q') {
-			return 2;
-		}
+		else if (format_flag(optarg, &json))
+			return 1;
 	}
-	return ctr_list(json, quiet) ? 1 : 0;
+	c = ctr_verb_done(c, argc, argv);
+	return c ? c : !!ctr_list(json, quiet);
 }
 
-static int cmd_spec(int argc, char **argv)
+static int container__ps(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
+	};
+	bool json = false;
+	const char *id;
+	int c, status;
+
+	while ((c = ctr_getopt(argc, argv, "f:", opts)) >= 0)
+		if (format_flag(optarg, &json))
+			return 1;
+	id = ctr_verb_id(c, argc, argv, json ? 0 : -1, &status);
+	return id ? !!ctr_ps_as(id, json, argv + optind + 1) : status;
+}
+
+static int spec__create(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "bundle", required_argument, NULL, 'b' },
@@ -290,27 +368,205 @@ static int cmd_spec(int argc, char **argv)
 	bool rootless = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
+	while ((c = ctr_getopt(argc, argv, "b:", opts)) >= 0) {
 		if (c == 'b')
 			bundle = optarg;
-		else if (c == 'r')
-			rootless = true;
 		else
-			return 2;
+			rootless = true;
 	}
-	return ctr_write_spec(bundle, rootless) ? 1 : 0;
+	c = ctr_verb_done(c, argc, argv);
+	return c ? c : !!ctr_write_spec(bundle, rootless);
 }
 
-int main(int argc, char **argv)
+static int runtime__features(int argc, char **argv)
+{
+	int c = ctr_verb_done(no_flags(argc, argv), argc, argv);
+
+	return c ? c : !!ctr_features();
+}
+
+/* checkpoint, restore: refused in one line, whatever the flags. */
+static int container__checkpoint(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	ctr_err("%s is not supported by ctr (no CRIU support)", current->name);
+	return 1;
+}
+
+static int runtime__help(int argc, char **argv);
+
+static const struct verb verbs[] = {
+	{ "create", container__create,
+	  "[--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-new-keyring] ID",
+	  "  Set a container up; its process waits for start.\n", true },
+	{ "start", container__start, "ID", "  Run the process of a created container.\n", false },
+	{ "run", container__run,
+	  "[--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-new-keyring] [--detach] ID",
+	  "  create + start; without --detach wait for it (relaying its terminal if\n"
+	  "  process.terminal), delete it and exit with its status (128+N: signal N).\n", true },
+	{ "exec", container__exec,
+	  "[--tty] [--env K=V]... [--cwd DIR] [--user UID[:GID]] [--detach] [--pid-file FILE]\n"
+	  "       [--console-socket SOCK] ID COMMAND [ARG...] | [options] --process FILE ID",
+	  "  Run one more process in a running container; in the foreground exit\n"
+	  "  with its status (128+N: signal N).\n", true },
+	{ "state", container__state, "ID",
+	  "  The runtime-spec state as JSON, with runc's fields.\n", false },
+	{ "kill", container__kill, "[--all] ID [SIGNAL]",
+	  "  Send SIGNAL (name or number, default TERM); --all: every process of its\n"
+	  "  cgroup (a stopped container's leftovers too).\n", false },
+	{ "delete", container__delete, "[--force] ID",
+	  "  Remove a stopped or created container; --force: any, and a missing one\n"
+	  "  is no error.\n", false },
+	{ "list", containers__list, "[--format table|json] [--quiet]",
+	  "  All containers under --root; --quiet: ids only.\n", false },
+	{ "ps", container__ps, "[--format table|json] ID [PS_ARGS...]",
+	  "  The container's processes: ps(1)'s table (ps -ef, or PS_ARGS) for them,\n"
+	  "  or a JSON array of pids.\n", false },
+	{ "pause", container__pause, "ID", "  Freeze every process of the container.\n", false },
+	{ "resume", container__resume, "ID", "  Thaw a paused container.\n", false },
+	{ "update", container__update,
+	  "[--memory N] [--memory-swap N] [--memory-reservation N] [--cpu-shares N]\n"
+	  "       [--cpu-quota N] [--cpu-period N] [--cpuset-cpus L] [--cpuset-mems L]\n"
+	  "       [--pids-limit N] [--blkio-weight N] ID | --resources FILE|- ID",
+	  "  Change the limits of a container's cgroup (N: bytes, or with k, m, g;\n"
+	  "  -1: unlimited); --resources: an OCI linux.resources JSON object.\n", false },
+	{ "events", container__events, "[--stats] [--interval DURATION] ID",
+	  "  Its resource use as JSON lines (type \"stats\"; \"oom\" when the OOM killer\n"
+	  "  struck) every DURATION (default 5s) until it stops; --stats: once.\n", false },
+	{ "spec", spec__create, "[--bundle DIR] [--rootless]",
+	  "  Write a default config.json.\n", false },
+	{ "features", runtime__features, "", "  What this runtime supports, as JSON.\n", false },
+	{ "checkpoint", container__checkpoint, "ID", "  Not supported (no CRIU support).\n", false },
+	{ "restore", container__checkpoint, "ID", "  Not supported (no CRIU support).\n", false },
+	{ "help", runtime__help, "[COMMAND]", "  This text, or a command's.\n", false },
+};
+
+static const char global_usage[] =
+	"\nGlobal options (before the command):\n"
+	"  --root DIR              state directory (default /run/ctr)\n"
+	"  --log FILE              errors, warnings (and --debug lines) go there, not to stderr\n"
+	"  --log-format text|json  json: one {\"level\",\"msg\",\"time\"} object a line\n"
+	"  --debug                 more log lines\n"
+	"  --rootless auto|false   accepted (true is refused: ctr runs as root)\n"
+	"  --criu PATH             accepted and unused (no checkpoint/restore)\n"
+	"  --systemd-cgroup        refused: ctr has no systemd cgroup driver\n"
+	"  --version, --help\n"
+	"Exit status: 0, 1 for any error, or the process's own for run and exec.\n";
+
+static const struct verb *find_verb(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < LEN(verbs); i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: ctr [GLOBAL OPTIONS] COMMAND [OPTIONS] [ID]\n\nCommands:\n", f);
+	for (i = 0; i < LEN(verbs); i++)
+		fprintf(f, "  %-10s %s", verbs[i].name, verbs[i].help + 2);
+	fputs(global_usage, f);
+}
+
+static int runtime__help(int argc, char **argv)
+{
+	const struct verb *v;
+	int c = no_flags(argc, argv);
+
+	if (c != -1)
+		return c == CTR_OPT_HELP ? 0 : 1;
+	if (optind >= argc) {
+		usage(stdout);
+		return 0;
+	}
+	v = find_verb(argv[optind]);
+	if (!v) {
+		ctr_err("unknown command \"%s\" (see ctr --help)", argv[optind]);
+		return 1;
+	}
+	verb_help(v, stdout);
+	return 0;
+}
+
+static void version(void)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	printf("ctr (lvmm)\nspec: %s\n", CTR_OCI_VERSION);
+	if (v)
+		printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
+}
+
+/*
+ * The global flags.  A problem is reported only once --log is known, so
+ * that it goes where the caller looks: *bad holds the first one.
+ */
+struct globals {
+	const char *log, *log_format;
+	bool debug, help, version;
+	char bad[512];
+};
+
+static void global_flags(int argc, char **argv, struct globals *g)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "debug", no_argument, NULL, 'D' },
+		{ "systemd-cgroup", no_argument, NULL, 'S' },
+		{ "rootless", required_argument, NULL, 'R' },
+		{ "criu", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
 	};
-	const char *verb;
-	int c, i;
+	const char *why;
+	char name[256];
+	int c;
+
+#define BAD(...) (g->bad[0] ? 0 : snprintf(g->bad, sizeof(g->bad), __VA_ARGS__))
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': ctr_root = optarg; break;
+		case 'l': g->log = optarg; break;
+		case 'f': g->log_format = optarg; break;
+		case 'D': g->debug = true; break;
+		case 'h': g->help = true; break;
+		case 'v': g->version = true; break;
+		case 'C': break;	/* ctr has no checkpoint/restore: nothing runs CRIU */
+		case 'S':
+			BAD("--systemd-cgroup: ctr has no systemd cgroup driver; drop the flag and use cgroupfs (Podman: cgroup_manager = \"cgroupfs\" in containers.conf; containerd: SystemdCgroup = false)");
+			break;
+		case 'R':
+			if (!strcmp(optarg, "true"))
+				BAD("--rootless true is not supported: ctr runs containers as root (use --rootless auto or false)");
+			else if (strcmp(optarg, "false") && strcmp(optarg, "auto"))
+				BAD("--rootless %s: use auto or false", optarg);
+			break;
+		default:	/* '?', ':' */
+			why = ctr_flag_problem(argv, c, name, sizeof(name));
+			if (!strcmp(why, "unknown"))
+				BAD("unknown flag %s (see ctr --help)", name);
+			else
+				BAD("flag %s %s (see ctr --help)", name, why);
+		}
+	}
+#undef BAD
+}
+
+int main(int argc, char **argv)
+{
+	struct globals g = { 0 };
+	const struct verb *v;
+	char **verb_argv;
 
 	/*
 	 * The caller's file descriptors are not the container's business
@@ -318,47 +574,35 @@ int main(int argc, char **argv)
 	 * be a way out through /proc/self/fd/N until the workload's exec.
 	 */
 	syscall(SYS_close_range, 3, ~0U, 0);
-	/* Verbs that start container processes run from the sealed copy. */
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "create") || !strcmp(argv[i], "run") ||
-		    !strcmp(argv[i], "exec")) {
-			reexec_sealed(argv);
-			break;
-		}
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': ctr_root = optarg; break;
-		case 'l': case 'f': break;	/* accepted for runc compatibility */
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
-		}
+	global_flags(argc, argv, &g);
+	if (ctr_log_setup(g.log, g.log_format, g.debug))
+		return 1;
+	if (g.bad[0]) {
+		ctr_err("%s", g.bad);
+		return 1;
+	}
+	if (g.help || g.version) {
+		g.help ? usage(stdout) : version();
+		return 0;
 	}
 	if (optind >= argc) {
-		fputs(usage, stderr);
-		return 2;
+		ctr_err("no command given (see ctr --help)");
+		return 1;
 	}
-	verb = argv[optind];
+	v = find_verb(argv[optind]);
+	if (!v) {
+		ctr_err("unknown command \"%s\" (see ctr --help)", argv[optind]);
+		return 1;
+	}
+	/* Verbs that start container processes run from the sealed copy. */
+	if (v->sealed)
+		reexec_sealed(argv);
+	current = v;
+	ctr_cli_verb(v->name, current_help);
+	ctr_debug("%s (root %s, %d arguments)", v->name, ctr_root, argc - optind - 1);
 	/* The verb's own options start after it. */
+	verb_argv = argv + optind;
 	argc -= optind;
-	argv += optind;
-	optind = 1;
-	if (!strcmp(verb, "create") || !strcmp(verb, "run"))
-		return cmd_create(argc, argv, verb[0] == 'r');
-	if (!strcmp(verb, "start") || !strcmp(verb, "state") || !strcmp(verb, "ps") ||
-	    !strcmp(verb, "pause") || !strcmp(verb, "resume"))
-		return cmd_simple(argc, argv, verb);
-	if (!strcmp(verb, "kill"))
-		return cmd_kill(argc, argv);
-	if (!strcmp(verb, "exec"))
-		return cmd_exec(argc, argv);
-	if (!strcmp(verb, "delete"))
-		return cmd_delete(argc, argv);
-	if (!strcmp(verb, "list"))
-		return cmd_list(argc, argv);
-	if (!strcmp(verb, "spec"))
-		return cmd_spec(argc, argv);
-	if (!strcmp(verb, "features"))
-		return ctr_features();
-	ctr_err("unknown command \"%s\" (see ctr --help)", verb);
-	return 2;
+	optind = 0;	/* glibc: start getopt afresh */
+	return v->run(argc, verb_argv);
 }

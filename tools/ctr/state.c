@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctr.h"
@@ -152,8 +153,9 @@ int ctr_state_parse(struct ctr_state *st, json_object *o, const char *file)
 	struct jv top = jv_root(o, file), id = jv_key(&top, "id"), pid = jv_key(&top, "pid");
 	struct jv bundle = jv_key(&top, "bundle"), cg = jv_key(&top, "ctr_cgroup");
 	struct jv start = jv_key(&top, "ctr_start_time"), created = jv_key(&top, "ctr_created");
-	struct jv ann = jv_key(&top, "annotations");
-	const char *sid, *sbundle, *scg = "";
+	struct jv ann = jv_key(&top, "annotations"), ns = jv_key(&top, "ctr_created_ns");
+	struct jv rootfs = jv_key(&top, "rootfs");
+	const char *sid, *sbundle, *scg = "", *srootfs = "";
 	int64_t v;
 
 	if (jv_need(&top, jv_object(&top), "an object") ||
@@ -180,6 +182,15 @@ int ctr_state_parse(struct ctr_state *st, json_object *o, const char *file)
 	if (jv_int(&created, 0, INT64_MAX, &v) < 0 || jv_string_map(&ann) < 0)
 		return -EINVAL;
 	st->created = v;
+	v = 0;
+	if (jv_int(&ns, 0, INT64_MAX, &v) < 0 || jv_string(&rootfs, &srootfs) < 0)
+		return -EINVAL;
+	st->created_ns = v;
+	if (srootfs[0] && srootfs[0] != '/')
+		return jv_bad(&rootfs, "expected an absolute path");
+	if (strlen(srootfs) >= sizeof(st->rootfs))
+		return jv_bad(&rootfs, "expected a shorter path");
+	snprintf(st->rootfs, sizeof(st->rootfs), "%s", srootfs);
 	if (ann.o)
 		st->annotations = json_object_get(ann.o);
 	return 0;
@@ -263,33 +274,117 @@ json_object *ctr_state_hooks(const struct ctr_state *st)
 	return hooks;
 }
 
-/* The runtime-spec state, plus ctr's own fields (prefixed ctr_). */
+/*
+ * What the state takes from the config saved at create: root.path made
+ * absolute, as runc prints it, and (if @ann) the annotations.
+ */
+static void from_saved_config(const struct ctr_state *st, char *rootfs, size_t len,
+			      json_object **ann)
+{
+	json_object *o, *root, *path, *a;
+	const char *p;
+	int dir;
+
+	snprintf(rootfs, len, "%s", st->rootfs);
+	if (rootfs[0] && !ann)
+		return;
+	dir = open(st->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	o = dir < 0 ? NULL : read_json_at(dir, CTR_SAVED_CONFIG);
+	if (dir >= 0)
+		close(dir);
+	if (!rootfs[0] && o && json_object_object_get_ex(o, "root", &root) &&
+	    json_object_object_get_ex(root, "path", &path) &&
+	    json_object_is_type(path, json_type_string)) {
+		p = json_object_get_string(path);
+		if (p[0] == '/')
+			snprintf(rootfs, len, "%s", p);
+		else
+			snprintf(rootfs, len, "%s/%s", st->bundle, p);
+	}
+	/* spec.c checked them: an object of strings. */
+	if (ann && o && json_object_object_get_ex(o, "annotations", &a) &&
+	    json_object_is_type(a, json_type_object))
+		*ann = json_object_get(a);
+	json_object_put(o);
+}
+
+/* The creation time in nanoseconds: what create recorded, else its second. */
+static long long created_ns(const struct ctr_state *st)
+{
+	return st->created_ns ? st->created_ns : st->created * 1000000000LL;
+}
+
+/* Go's RFC3339Nano, as runc prints "created": UTC, trailing zeros dropped. */
+void ctr_rfc3339_nano(long long ns, char *buf, size_t len)
+{
+	time_t t = ns / 1000000000LL;
+	char frac[16];
+	struct tm tm;
+	int n;
+
+	gmtime_r(&t, &tm);
+	n = snprintf(frac, sizeof(frac), ".%09lld", ns % 1000000000LL);
+	while (n > 1 && frac[n - 1] == '0')
+		frac[--n] = 0;
+	if (n == 1)
+		frac[0] = 0;
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, "%sZ", frac);
+}
+
+/*
+ * The runtime-spec state with runc's extra fields, in runc's order (plus
+ * ctr's own, prefixed ctr_, in the saved file).  owner is "" as in runc's
+ * state; list fills it in.
+ */
 json_object *ctr_state_json(const struct ctr_state *st)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = json_object_new_object(), *ann = NULL;
+	char buf[4200];
 
 	json_object_object_add(o, "ociVersion", json_object_new_string(CTR_OCI_VERSION));
 	json_object_object_add(o, "id", json_object_new_string(st->id));
-	json_object_object_add(o, "status", json_object_new_string(ctr_status(st)));
 	json_object_object_add(o, "pid", json_object_new_int(ctr_alive(st) ? st->pid : 0));
+	json_object_object_add(o, "status", json_object_new_string(ctr_status(st)));
 	json_object_object_add(o, "bundle", json_object_new_string(st->bundle));
-	json_object_object_add(o, "annotations",
-			       st->annotations ? json_object_get(st->annotations)
-					       : json_object_new_object());
+	/* Both from the saved config while the state has none (create's hooks run before it is saved). */
+	from_saved_config(st, buf, sizeof(buf), st->annotations ? NULL : &ann);
+	json_object_object_add(o, "rootfs", json_object_new_string(buf));
+	ctr_rfc3339_nano(created_ns(st), buf, sizeof(buf));
+	json_object_object_add(o, "created", json_object_new_string(buf));
+	if (st->annotations)
+		ann = json_object_get(st->annotations);
+	/* Left out when there are none, as runc does. */
+	if (ann && json_object_object_length(ann))
+		json_object_object_add(o, "annotations", json_object_get(ann));
+	json_object_put(ann);
+	json_object_object_add(o, "owner", json_object_new_string(""));
 	return o;
 }
 
 int ctr_state_save(const struct ctr_state *st)
 {
 	char path[4200], tmp[4200];
-	json_object *o = ctr_state_json(st);
+	struct ctr_state copy = *st;
+	struct timespec now;
+	long long ns = st->created_ns;
+	json_object *o;
 	int ret = 0;
+
+	/* The first save (create's) records the time to the nanosecond, as runc does. */
+	if (!ns && !clock_gettime(CLOCK_REALTIME, &now))
+		ns = now.tv_sec == st->created ? now.tv_sec * 1000000000LL + now.tv_nsec
+					       : st->created * 1000000000LL;
+	copy.created_ns = ns;
+	from_saved_config(st, copy.rootfs, sizeof(copy.rootfs), NULL);
+	o = ctr_state_json(&copy);
 
 	/* What was asked for, not what is observed now. */
 	json_object_object_add(o, "pid", json_object_new_int(st->pid));
 	json_object_object_add(o, "ctr_cgroup", json_object_new_string(st->cgroup));
 	json_object_object_add(o, "ctr_start_time", json_object_new_int64(st->start_time));
 	json_object_object_add(o, "ctr_created", json_object_new_int64(st->created));
+	json_object_object_add(o, "ctr_created_ns", json_object_new_int64(ns));
 	snprintf(path, sizeof(path), "%s/state.json", st->dir);
 	snprintf(tmp, sizeof(tmp), "%s/.state.json.tmp", st->dir);
 	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PLAIN) || rename(tmp, path))
@@ -320,16 +415,14 @@ int ctr_remove_state(const struct ctr_state *st)
 /* --pid-file: nothing if @path is NULL; -errno after one error line. */
 int ctr_write_pid_file(const char *path, pid_t pid)
 {
-	FILE *f;
+	char buf[32];
+	int ret;
 
 	if (!path)
 		return 0;
-	f = fopen(path, "we");
-	if (!f || fprintf(f, "%d", (int)pid) < 0 || fclose(f)) {
-		int err = errno;
-
-		ctr_err("writing --pid-file %s: %s", path, strerror(err));
-		return -err;
-	}
-	return 0;
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	ret = ctr_write_file_atomic(path, buf, 0644);
+	if (ret)
+		ctr_err("writing --pid-file %s: %s", path, strerror(-ret));
+	return ret;
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Error lines and writes, shared by every verb (and the fuzz harness). */
+/* Escaping and writes, shared by every verb (and the fuzz harness). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctr.h"
@@ -13,31 +16,28 @@
  * written by others: escape C0 and C1 controls (and DEL) so that they
  * cannot move the cursor, retitle or feed the caller's terminal.
  */
-void ctr_fputs_safe(const char *s, FILE *f)
+void ctr_escape(char *out, size_t len, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
 
-	for (; *p; p++) {
+	for (; *p && o + 7 < len; p++) {
 		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
+			o += snprintf(out + o, len - o, "\\x%02x", *p);
 		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			fprintf(f, "\\u%04x", *++p);	/* U+0080..U+009F in UTF-8 */
+			o += snprintf(out + o, len - o, "\\u%04x", *++p);	/* U+0080..U+009F in UTF-8 */
 		else
-			fputc(*p, f);
+			out[o++] = *p;
 	}
+	out[o] = 0;
 }
 
-void ctr_err(const char *fmt, ...)
+void ctr_fputs_safe(const char *s, FILE *f)
 {
-	char msg[4096];
-	va_list ap;
+	char buf[4096 * 4];
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fputs("ctr: ", stderr);
-	ctr_fputs_safe(msg, stderr);
-	fputc('\n', stderr);
+	ctr_escape(buf, sizeof(buf), s);
+	fputs(buf, f);
 }
 
 int ctr_write_all(int fd, const void *buf, size_t len)
@@ -55,4 +55,33 @@ int ctr_write_all(int fd, const void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+/*
+ * @data as the whole of @path, or nothing: written to a temporary file
+ * beside it and renamed over it, so that a reader (conmon reads the
+ * --pid-file as soon as create returns) never sees it half written.
+ */
+int ctr_write_file_atomic(const char *path, const char *data, mode_t mode)
+{
+	char tmp[4096];
+	const char *slash = strrchr(path, '/');
+	int fd, ret;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX", slash ? (int)(slash - path + 1) : 0,
+			     path, slash ? slash + 1 : path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = ctr_write_all(fd, data, strlen(data));
+	if (!ret && fchmod(fd, mode))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
 }

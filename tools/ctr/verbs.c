@@ -135,11 +135,18 @@ int ctr_kill(const char *id, int sig, bool all)
 	if (ret)
 		return ret;
 	json_object_put(st.annotations);
+	state_cg(&st, &cg);
 	if (!ctr_alive(&st)) {
+		/* runc and crun: --all still reaches what is left in the cgroup, and succeeds. */
+		if (all && st.cgroup[0] && (ret = cg_kill_all(&cg, sig)) && ret != -ENOENT)
+			ctr_err("signalling the processes of %s: %s", st.cgroup, strerror(-ret));
+		if (all)
+			return ret == -ENOENT ? 0 : ret;
 		ctr_err("container \"%s\" is not running", id);
 		return -ESRCH;
 	}
-	state_cg(&st, &cg);
+	ctr_debug("kill: signal %d to container \"%s\" (pid %d%s)", sig, id, (int)st.pid,
+		  all ? ", and the rest of its cgroup" : "");
 	/*
 	 * SIGKILL of a container whose process is not a pid namespace's init
 	 * would leave its other processes running: the whole cgroup goes, as
@@ -205,13 +212,42 @@ static int reap_cgroup(const struct ctr_state *st)
 	return ret;
 }
 
+/*
+ * delete --force of a container that is not there succeeds silently, as
+ * with runc and crun (callers clean up with it unconditionally); a state
+ * directory without state.json, left by a create that died, is removed.
+ * Returns 1 when there is a state to delete.
+ */
+static int delete_missing(const char *id)
+{
+	struct ctr_state st = { 0 };
+	struct stat sb;
+	char file[4300];
+
+	if (!ctr_valid_id(id))
+		return 1;	/* ctr_state_load says why */
+	snprintf(st.id, sizeof(st.id), "%s", id);
+	snprintf(st.dir, sizeof(st.dir), "%s/%s", ctr_root, id);
+	if (lstat(st.dir, &sb))
+		return errno == ENOENT ? 0 : 1;
+	snprintf(file, sizeof(file), "%s/state.json", st.dir);
+	if (S_ISDIR(sb.st_mode) && lstat(file, &sb) && errno == ENOENT) {
+		ctr_debug("delete: %s has no state.json: removing what is left of it", st.dir);
+		return ctr_remove_state(&st) ? 1 : 0;
+	}
+	return 1;
+}
+
 int ctr_delete(const char *id, bool force)
 {
 	struct ctr_state st;
 	struct ctr_spec s;
 	const char *status;
-	int ret = ctr_state_load(&st, id), i;
+	int ret, i;
 
+	if (force && !delete_missing(id))
+		return 0;
+	ret = ctr_state_load(&st, id);
 	if (ret)
 		return ret;
 	status = ctr_status(&st);
@@ -262,6 +298,28 @@ int ctr_print_state(const char *id)
 	return 0;
 }
 
+/* The name of @uid from /etc/passwd (ctr is static: no NSS), else "#UID". */
+static void owner_name(uid_t uid, char *buf, size_t len)
+{
+	char line[1024], *pw, *id;
+	FILE *f = fopen("/etc/passwd", "re");
+
+	snprintf(buf, len, "#%u", (unsigned)uid);
+	while (f && fgets(line, sizeof(line), f)) {
+		/* name:password:uid:... */
+		pw = strchr(line, ':');
+		id = pw ? strchr(pw + 1, ':') : NULL;
+		if (id && strtoul(id + 1, NULL, 10) == uid && id[1] != ':') {
+			*pw = 0;
+			snprintf(buf, len, "%.*s", (int)(len - 1), line);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* runc's columns, and its JSON: the state of each with its owner (the state directory's). */
 int ctr_list(bool json, bool quiet)
 {
 	json_object *arr = json_object_new_array();
@@ -269,40 +327,39 @@ int ctr_list(bool json, bool quiet)
 	DIR *dir = opendir(ctr_root);
 
 	if (!json && !quiet)
-		printf("%-20s %-8s %-8s %-20s %s\n", "ID", "PID", "STATUS", "CREATED", "BUNDLE");
+		printf("%-20s %-8s %-8s %-32s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED",
+		       "OWNER");
 	while (dir && (d = readdir(dir))) {
 		struct ctr_state st;
-		char created[32];
-		struct tm tm;
-		time_t t;
+		json_object *o, *v;
+		char owner[256];
+		struct stat sb;
 
 		if (d->d_name[0] == '.' || !ctr_valid_id(d->d_name))
 			continue;
 		if (ctr_state_load(&st, d->d_name))
 			continue;
-		if (json) {
-			json_object *o = ctr_state_json(&st);
-
-			t = st.created;
-			gmtime_r(&t, &tm);
-			strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-			json_object_object_add(o, "created", json_object_new_string(created));
-			json_object_array_add(arr, o);
-			json_object_put(st.annotations);
-			continue;
-		}
 		if (quiet) {
 			printf("%s\n", st.id);
 			json_object_put(st.annotations);
 			continue;
 		}
-		t = st.created;
-		gmtime_r(&t, &tm);
-		strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("%-20s %-8d %-8s %-20s ", st.id, ctr_alive(&st) ? st.pid : 0,
-		       ctr_status(&st), created);
+		o = ctr_state_json(&st);
+		owner_name(stat(st.dir, &sb) ? 0 : sb.st_uid, owner, sizeof(owner));
+		json_object_object_add(o, "owner", json_object_new_string(owner));
+		if (json) {
+			json_object_array_add(arr, o);
+			json_object_put(st.annotations);
+			continue;
+		}
+		printf("%-20s %-8d %-8s ", st.id, ctr_alive(&st) ? st.pid : 0, ctr_status(&st));
 		ctr_fputs_safe(st.bundle, stdout);
+		json_object_object_get_ex(o, "created", &v);
+		printf("%*s %-32s ", (int)(strlen(st.bundle) < 32 ? 32 - strlen(st.bundle) : 0), "",
+		       json_object_get_string(v));
+		ctr_fputs_safe(owner, stdout);
 		putchar('\n');
+		json_object_put(o);
 		json_object_put(st.annotations);
 	}
 	if (dir)
@@ -314,28 +371,111 @@ int ctr_list(bool json, bool quiet)
 	return 0;
 }
 
-int ctr_ps(const char *id)
+/* The pids of the container: its cgroup's, or its process alone without one. */
+static int container_pids(const char *id, pid_t *pids, int max)
 {
 	struct ctr_state st;
 	struct cg cg;
-	pid_t pids[4096];
-	int n, i, ret = ctr_state_load(&st, id);
+	int ret = ctr_state_load(&st, id);
 
 	if (ret)
 		return ret;
 	json_object_put(st.annotations);
 	if (!st.cgroup[0]) {
-		printf("PID\n%d\n", ctr_alive(&st) ? st.pid : 0);
-		return 0;
+		pids[0] = st.pid;
+		return ctr_alive(&st) ? 1 : 0;
 	}
 	state_cg(&st, &cg);
-	n = cg_pids(&cg, pids, 4096);
+	ret = cg_pids(&cg, pids, max);
+	if (ret == -ENOENT)
+		return 0;	/* stopped: its group is gone */
+	if (ret < 0)
+		ctr_err("reading the processes of %s: %s", cg.path, strerror(-ret));
+	return ret;
+}
+
+/*
+ * runc's table: ps(1)'s own (ps -ef, or the arguments given), the header
+ * and the lines whose PID column is one of @pids.
+ */
+static int ps_table(const pid_t *pids, int n, char **ps_args)
+{
+	char *line = NULL, *argv[64] = { "ps", "-ef" }, *f, *save;
+	size_t cap = 0;
+	int p[2], i, col = -1, k, status;
+	FILE *out;
+	pid_t child;
+
+	for (i = 0; ps_args && ps_args[i] && i < 62; i++)
+		argv[i + 1] = ps_args[i];
+	if (ps_args && ps_args[0])
+		argv[i + 1] = NULL;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	child = fork();
+	if (child == 0) {
+		dup2(p[1], 1);
+		execvp("ps", argv);
+		ctr_err("ps: running ps(1): %s (install procps, or use ps --format json)",
+			strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	out = fdopen(p[0], "re");
+	while (out && getline(&line, &cap, out) > 0) {
+		char copy[4096];
+		bool show = col < 0;
+
+		snprintf(copy, sizeof(copy), "%s", line);
+		for (k = 0, f = strtok_r(copy, " \t\n", &save); f; f = strtok_r(NULL, " \t\n", &save), k++) {
+			if (col < 0 && !strcmp(f, "PID"))
+				col = k;
+			else if (col >= 0 && k == col)
+				for (i = 0; i < n; i++)
+					show |= pids[i] == atoi(f);
+		}
+		if (show)
+			fputs(line, stdout);
+	}
+	free(line);
+	if (out)
+		fclose(out);
+	else
+		close(p[0]);
+	while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (child < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		ctr_err("ps: ps(1) failed (status %d)", child < 0 ? -1 : WEXITSTATUS(status));
+		return -EIO;
+	}
+	if (col < 0) {
+		ctr_err("ps: ps(1) printed no PID column (give it arguments that include pid)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int ctr_ps_as(const char *id, bool json, char **ps_args)
+{
+	static pid_t pids[65536];
+	int n = container_pids(id, pids, 65536), i;
+	json_object *arr;
+
 	if (n < 0)
 		return n;
-	printf("PID\n");
+	if (!json)
+		return ps_table(pids, n, ps_args);
+	arr = json_object_new_array();
 	for (i = 0; i < n; i++)
-		printf("%d\n", (int)pids[i]);
+		json_object_array_add(arr, json_object_new_int(pids[i]));
+	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
+	json_object_put(arr);
 	return 0;
+}
+
+int ctr_ps(const char *id)
+{
+	return ctr_ps_as(id, false, NULL);
 }
 
 int ctr_pause(const char *id, bool pause)
@@ -392,22 +532,4 @@ int ctr_signal_number(const char *name)
 		if (!strcasecmp(name, signals[i].name))
 			return signals[i].sig;
 	return -1;
-}
-
-int ctr_features(void)
-{
-	printf("{\n"
-	       "  \"ociVersionMin\": \"1.0.0\",\n"
-	       "  \"ociVersionMax\": \"1.1.0\",\n"
-	       "  \"hooks\": [\"prestart\", \"createRuntime\", \"createContainer\", \"startContainer\", \"poststart\", \"poststop\"],\n"
-	       "  \"mountOptions\": [\"ro\", \"rw\", \"nosuid\", \"suid\", \"nodev\", \"dev\", \"noexec\", \"exec\", \"bind\", \"rbind\", \"private\", \"rprivate\", \"shared\", \"rshared\", \"slave\", \"rslave\", \"unbindable\", \"runbindable\", \"noatime\", \"relatime\", \"strictatime\", \"nodiratime\", \"sync\"],\n"
-	       "  \"linux\": {\n"
-	       "    \"namespaces\": [\"cgroup\", \"ipc\", \"mount\", \"network\", \"pid\", \"time\", \"user\", \"uts\"],\n"
-	       "    \"cgroup\": {\"v1\": false, \"v2\": true, \"systemd\": false},\n"
-	       "    \"seccomp\": {\"enabled\": true},\n"
-	       "    \"apparmor\": {\"enabled\": false},\n"
-	       "    \"selinux\": {\"enabled\": false}\n"
-	       "  }\n"
-	       "}\n");
-	return 0;
 }
