@@ -337,6 +337,37 @@ expect "state after kill: stopped" '"status":"stopped"'
 $CTR delete life >"$tmp/out" 2>&1 && ok "delete a stopped container" || notok "delete a stopped container"
 
 # Error paths: one line, nothing left behind.
+# runc's command-line contract: update and events against a cgroup v2
+# with every controller (ctr_host_test.sh checks the rest, and the errors).
+conf '"sleep", "100"'
+(cd "$B" && $CTR run --detach upd) >"$tmp/out" 2>&1
+CG=/sys/fs/cgroup/ctr/upd
+$CTR update --memory 100m --pids-limit 10 --cpu-quota 50000 --cpu-period 100000 --cpu-shares 1024 upd >"$tmp/out" 2>&1
+echo "(exit status $?)" >>"$tmp/out"
+for f in memory.max pids.max cpu.max cpu.weight; do echo "$f $(cat "$CG/$f")"; done >>"$tmp/out" 2>&1
+expect "update: status 0" '^\(exit status 0\)$'
+expect "update --memory 100m lowers memory.max" '^memory.max 104857600$'
+expect "update --pids-limit 10 sets pids.max" '^pids.max 10$'
+expect "update --cpu-quota 50000 --cpu-period 100000 set cpu.max" '^cpu.max 50000 100000$'
+expect "update --cpu-shares 1024 is cpu.weight 39 (runc's conversion)" '^cpu.weight 39$'
+echo '{"memory": {"limit": 209715200}, "cpu": {"period": 200000}}' | $CTR update --resources - upd >"$tmp/out" 2>&1
+{ echo "(exit status $?)"; cat "$CG/memory.max" "$CG/cpu.max"; } >>"$tmp/out" 2>&1
+expect "update --resources - (stdin): memory.limit sets memory.max" '^209715200$'
+expect "... a period alone keeps the quota" '^50000 200000$'
+if [ -e "$CG/memory.swap.max" ]; then
+	$CTR update --memory-swap 300m upd >"$tmp/out" 2>&1
+	{ echo "(exit status $?)"; cat "$CG/memory.swap.max"; } >>"$tmp/out" 2>&1
+	expect "update --memory-swap counts memory + swap: memory.swap.max is the rest" '^104857600$'
+fi
+$CTR events --stats upd >"$tmp/out" 2>&1
+expect "events --stats: memory usage and limit" '"memory":\{.*"usage":\{"usage":[0-9]+,"limit":209715200\}'
+expect "events --stats: pids current and limit" '"pids":\{"current":1,"limit":10\}'
+expect "events --stats: cpu usage in nanoseconds" '"cpu":\{"usage":\{"total":[0-9]+,"kernel":[0-9]+,"user":[0-9]+\}'
+$CTR update --memory -1 upd >"$tmp/out" 2>&1
+cat "$CG/memory.max" >>"$tmp/out" 2>&1
+expect "update --memory -1 lifts the limit" '^max$'
+$CTR delete --force upd >/dev/null 2>&1
+
 leftovers() {
 	ls /tmp/ctr-state 2>/dev/null
 	ls -d /sys/fs/cgroup/ctr/*/ 2>/dev/null
