@@ -412,6 +412,7 @@ static int ps_table(const pid_t *pids, int n, char **ps_args)
 		argv[i + 1] = NULL;
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
+	fflush(stdout);
 	child = fork();
 	if (child == 0) {
 		dup2(p[1], 1);
@@ -444,8 +445,10 @@ static int ps_table(const pid_t *pids, int n, char **ps_args)
 		close(p[0]);
 	while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
+	/* 127: the child said why it could not run ps. */
 	if (child < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		ctr_err("ps: ps(1) failed (status %d)", child < 0 ? -1 : WEXITSTATUS(status));
+		if (child < 0 || WEXITSTATUS(status) != 127)
+			ctr_err("ps: ps(1) failed (status %d)", child < 0 ? -1 : WEXITSTATUS(status));
 		return -EIO;
 	}
 	if (col < 0) {
