@@ -128,77 +128,6 @@ static int parse_idmap(const struct jv *arr, struct ctr_idmap *map, int *count)
 
 static const struct {
 	const char *name;
-	unsigned long set, clear, propagation;
-} mount_opts[] = {
-	{ "ro", MS_RDONLY, 0, 0 }, { "rw", 0, MS_RDONLY, 0 },
-	{ "nosuid", MS_NOSUID, 0, 0 }, { "suid", 0, MS_NOSUID, 0 },
-	{ "nodev", MS_NODEV, 0, 0 }, { "dev", 0, MS_NODEV, 0 },
-	{ "noexec", MS_NOEXEC, 0, 0 }, { "exec", 0, MS_NOEXEC, 0 },
-	{ "noatime", MS_NOATIME, 0, 0 }, { "relatime", MS_RELATIME, 0, 0 },
-	{ "strictatime", MS_STRICTATIME, 0, 0 }, { "nodiratime", MS_NODIRATIME, 0, 0 },
-	{ "sync", MS_SYNCHRONOUS, 0, 0 }, { "defaults", 0, 0, 0 },
-	{ "bind", MS_BIND, 0, 0 }, { "rbind", MS_BIND | MS_REC, 0, 0 },
-	{ "private", 0, 0, MS_PRIVATE }, { "rprivate", 0, 0, MS_PRIVATE | MS_REC },
-	{ "shared", 0, 0, MS_SHARED }, { "rshared", 0, 0, MS_SHARED | MS_REC },
-	{ "slave", 0, 0, MS_SLAVE }, { "rslave", 0, 0, MS_SLAVE | MS_REC },
-	{ "unbindable", 0, 0, MS_UNBINDABLE }, { "runbindable", 0, 0, MS_UNBINDABLE | MS_REC },
-};
-
-static int parse_mount(const struct ctr_spec *s, struct ctr_mount *m, const struct jv *o)
-{
-	struct jv d = jv_key(o, "destination"), t = jv_key(o, "type"), src = jv_key(o, "source");
-	struct jv opts = jv_key(o, "options");
-	size_t i, j, n;
-
-	if (jv_need(o, jv_object(o), "an object") ||
-	    jv_need(&d, jv_string(&d, &m->dest), "an absolute path") ||
-	    jv_string(&t, &m->type) < 0 || jv_string(&src, &m->source) < 0 ||
-	    jv_array(&opts, &n) < 0)
-		return -EINVAL;
-	if (m->dest[0] != '/')
-		return jv_bad(&d, "expected an absolute path");
-	for (i = 0; i < n; i++) {
-		struct jv e = jv_at(&opts, i);
-		const char *opt;
-
-		if (jv_need(&e, jv_string(&e, &opt), "a mount option"))
-			return -EINVAL;
-		for (j = 0; j < LEN(mount_opts); j++)
-			if (!strcmp(opt, mount_opts[j].name))
-				break;
-		if (j < LEN(mount_opts)) {
-			m->flags = (m->flags | mount_opts[j].set) & ~mount_opts[j].clear;
-			m->propagation |= mount_opts[j].propagation;
-			continue;
-		}
-		/* Anything else is filesystem data (mode=755, size=65536k, ...). */
-		if (strlen(m->data) + strlen(opt) + 2 > sizeof(m->data))
-			return jv_bad(&opts, "expected options shorter than %zu bytes in all",
-				      sizeof(m->data));
-		if (m->data[0])
-			strcat(m->data, ",");
-		strcat(m->data, opt);
-	}
-	m->bind = m->flags & MS_BIND;
-	m->recursive = m->flags & MS_REC;
-	if (m->type && !strcmp(m->type, "bind"))
-		m->bind = true;
-	if (!m->bind && !m->type)
-		return jv_bad(o, "expected a \"type\" or a bind option");
-	if (m->bind && !m->source)
-		return jv_bad(&src, "missing (a bind mount needs a source)");
-	/* The runtime spec: a relative source is relative to the bundle. */
-	if (m->bind && m->source[0] != '/') {
-		if ((size_t)snprintf(m->source_path, sizeof(m->source_path), "%s/%s", s->bundle,
-				     m->source) >= sizeof(m->source_path))
-			return jv_bad(&src, "expected a shorter path");
-		m->source = m->source_path;
-	}
-	return 0;
-}
-
-static const struct {
-	const char *name;
 	int resource;
 } rlimit_names[] = {
 	{ "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_CPU", RLIMIT_CPU },
@@ -508,6 +437,9 @@ static int parse_linux(struct ctr_spec *s, const struct jv *l)
 	if (jv_string(&prop, &p) < 0)
 		return -EINVAL;
 	if (p) {
+		/* Without one it would be the host's "/" that changes. */
+		if (!ctr_spec_has_ns(s, CLONE_NEWNS))
+			return jv_bad(&prop, "needs a mount namespace (linux.namespaces: {\"type\": \"mount\"})");
 		if (!strcmp(p, "shared") || !strcmp(p, "rshared"))
 			s->rootfs_propagation = MS_SHARED | MS_REC;
 		else if (!strcmp(p, "slave") || !strcmp(p, "rslave"))
@@ -556,6 +488,23 @@ static int parse_root(struct ctr_spec *s, const struct jv *top)
 	return 0;
 }
 
+/* The annotation CTR_RESOURCES_ANNOTATION: may limits this host cannot enforce be dropped? */
+static int parse_resources_policy(struct ctr_spec *s, const struct jv *ann)
+{
+	struct jv v = jv_key(ann, CTR_RESOURCES_ANNOTATION);
+	const char *policy = NULL;
+	int ret = jv_string(&v, &policy);
+
+	s->limits_best_effort = false;
+	if (ret <= 0 || !strcmp(policy, "required"))
+		return ret;
+	if (strcmp(policy, "best-effort"))
+		return jv_bad(&v, "expected \"required\" (the default) or \"best-effort\", not \"%s\"",
+			      policy);
+	s->limits_best_effort = true;
+	return 0;
+}
+
 int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 {
 	struct jv top = jv_root(json, file), ver = jv_key(&top, "ociVersion");
@@ -576,7 +525,7 @@ int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 	if (jv_string(&host, &s->hostname) < 0 || jv_string(&dom, &s->domainname) < 0 ||
 	    jv_string_map(&ann) < 0)
 		return -EINVAL;
-	if (ctr_hooks_check(hooks.o, file))
+	if (parse_resources_policy(s, &ann) || ctr_hooks_check(hooks.o, file))
 		return -EINVAL;
 	s->hooks = hooks.o;
 	ret = parse_root(s, &top);
@@ -596,7 +545,7 @@ int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 	for (i = 0; i < n; i++) {
 		struct jv m = jv_at(&mounts, i);
 
-		ret = parse_mount(s, &s->mounts[i], &m);
+		ret = ctr_parse_mount(s, &s->mounts[i], &m);
 		if (ret)
 			return ret;
 		s->nmounts++;
