@@ -111,9 +111,9 @@ static int switch_root(const struct ctr_spec *s)
 	if (chdir(s->root))
 		return fail("chdir %s: %s", s->root, strerror(errno));
 	/*
-	 * No mount namespace of its own, as runc allows: the root is a chroot
-	 * into the rootfs (pivot_root would move the host's), in the host's
-	 * mount table until enter_rootfs detaches it.
+	 * No mount namespace of its own, as runc allows: a chroot into the
+	 * rootfs (pivot_root would move the host's root).  Its mounts are in
+	 * the host's mount table, as with runc, and stay there.
 	 */
 	if (!ctr_spec_has_ns(s, CLONE_NEWNS)) {
 		if (chroot("."))
@@ -248,13 +248,6 @@ static int enter_rootfs(struct ctr_spec *s)
 	if (s->root_readonly &&
 	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL))
 		return fail("making the root read-only: %s", strerror(errno));
-	/*
-	 * Without a mount namespace, take the container's tree out of the
-	 * host's mount table: it lives on as this process's root, and goes
-	 * with the container's last process instead of piling up on the host.
-	 */
-	if (!own_ns && umount2("/", MNT_DETACH))
-		return fail("detaching the container's mounts from the host: %s", strerror(errno));
 	return 0;
 }
 

@@ -360,8 +360,65 @@ static int parse_paths(const struct jv *arr, char ***out)
 	return 0;
 }
 
+/*
+ * The namespace a sysctl is set in, as runc checks it: a sysctl of none
+ * (or of one the container shares) is the host's own.
+ */
+static int sysctl_ns(const char *key)
+{
+	static const char *const ipc[] = {
+		"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+		"kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+	};
+	char k[256], *p;
+	size_t i;
+
+	snprintf(k, sizeof(k), "%s", key);
+	for (p = k; *p; p++)
+		if (*p == '/')
+			*p = '.';
+	for (i = 0; i < LEN(ipc); i++)
+		if (!strcmp(k, ipc[i]))
+			return CLONE_NEWIPC;
+	if (!strncmp(k, "fs.mqueue.", 10))
+		return CLONE_NEWIPC;
+	if (!strncmp(k, "net.", 4))
+		return CLONE_NEWNET;
+	if (!strcmp(k, "kernel.hostname") || !strcmp(k, "kernel.domainname"))
+		return CLONE_NEWUTS;
+	return 0;
+}
+
+/* A namespace of @type not ctr's own: a new one, or a path to another (Podman's netns). */
+static bool own_ns(const struct ctr_spec *s, int type)
+{
+	static const struct {
+		int type;
+		const char *file;
+	} files[] = {
+		{ CLONE_NEWNET, "/proc/self/ns/net" }, { CLONE_NEWIPC, "/proc/self/ns/ipc" },
+		{ CLONE_NEWUTS, "/proc/self/ns/uts" },
+	};
+	struct stat theirs, ours;
+	size_t i;
+	int j;
+
+	for (j = 0; j < s->nns && s->ns[j].type != type; j++)
+		;
+	if (j == s->nns)
+		return false;
+	if (!s->ns[j].path)
+		return true;
+	for (i = 0; i < LEN(files) && files[i].type != type; i++)
+		;
+	return i < LEN(files) && !stat(s->ns[j].path, &theirs) && !stat(files[i].file, &ours) &&
+	       (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev);
+}
+
 static int parse_sysctl(struct ctr_spec *s, const struct jv *o)
 {
+	int ns;
+
 	if (jv_object(o) < 0)
 		return -EINVAL;
 	s->sysctl = o->o;
@@ -377,6 +434,12 @@ static int parse_sysctl(struct ctr_spec *s, const struct jv *o)
 		if (!key[0] || strlen(key) > 200 || strspn(key, "abcdefghijklmnopqrstuvwxyz"
 				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./") != strlen(key))
 			return jv_bad(&e, "expected a sysctl name (letters, digits, _ - . /)");
+		ns = sysctl_ns(key);
+		if (!ns)
+			return jv_bad(&e, "not in a namespace of the container's: it would change the host");
+		if (!own_ns(s, ns))
+			return jv_bad(&e, "needs a %s namespace of the container's own (it would change the host's)",
+				      ns == CLONE_NEWNET ? "network" : ns == CLONE_NEWIPC ? "ipc" : "uts");
 	}
 	return 0;
 }
@@ -537,6 +600,13 @@ int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 		return ret;
 	if ((s->hostname || s->domainname) && !ctr_spec_has_ns(s, CLONE_NEWUTS))
 		return jv_bad(host.o ? &host : &dom, "needs a uts namespace");
+	/* It would be the host's mount table that keeps the read-only bind of the rootfs. */
+	if (s->root_readonly && !ctr_spec_has_ns(s, CLONE_NEWNS)) {
+		struct jv ro = jv_key(&top, "root");
+
+		ro = jv_key(&ro, "readonly");
+		return jv_bad(&ro, "true needs a mount namespace (linux.namespaces: {\"type\": \"mount\"})");
+	}
 	if (jv_array(&mounts, &n) < 0)
 		return -EINVAL;
 	s->mounts = calloc(n + 1, sizeof(*s->mounts));
