@@ -611,6 +611,22 @@ run rlim
 [ $rc -eq 1 ] && expect "an rlimit the kernel refuses is named" "process.rlimits\\[0\\] \\(soft $big, hard $big\\): Operation not permitted" ||
 	notok "an rlimit the kernel refuses is named (status $rc)"
 
+# oomScoreAdj: raising it is always allowed; lowering it needs
+# CAP_SYS_RESOURCE, without which it is refused (runc too), never dropped.
+for adj in 500 -999; do
+	PROCESS_EXTRA=", \"oomScoreAdj\": $adj"
+	conf '"cat", "/proc/self/oom_score_adj"'
+	unset PROCESS_EXTRA
+	run oom
+	if [ $adj -gt 0 ] || sh -c 'echo -999 >/proc/self/oom_score_adj' 2>/dev/null; then
+		[ $rc -eq 0 ] && expect "oomScoreAdj $adj applies" "^$adj\$" || notok "oomScoreAdj $adj applies (status $rc)"
+	else
+		[ $rc -eq 1 ] && expect "oomScoreAdj $adj without CAP_SYS_RESOURCE is refused, naming it" \
+			"process.oomScoreAdj $adj: Permission denied" ||
+			notok "oomScoreAdj $adj without CAP_SYS_RESOURCE is refused (status $rc)"
+	fi
+done
+
 # Podman 4.3's own config.json (podman --runtime crun run --rootfs), its
 # paths moved here: create and start run its sleep, exec looks around.
 P=$tmp/podman
