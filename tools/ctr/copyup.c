@@ -41,7 +41,7 @@ static int copy_entry(int from, int to, const char *name, int depth)
 	struct stat st;
 	char link[4096];
 	ssize_t n;
-	int in, out, ret = 0;
+	int in = -1, out = -1, ret = 0;
 
 	if (fstatat(from, name, &st, AT_SYMLINK_NOFOLLOW))
 		return -1;
@@ -56,20 +56,12 @@ static int copy_entry(int from, int to, const char *name, int depth)
 		in = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		out = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		ret = in < 0 || out < 0 ? -1 : copy_tree(in, out, depth + 1);
-		if (in >= 0)
-			close(in);
-		if (out >= 0)
-			close(out);
 		break;
 	case S_IFREG:
 		in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		out = in < 0 ? -1 : openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 					   O_CLOEXEC, 0600);
 		ret = out < 0 ? -1 : copy_data(in, out);
-		if (in >= 0)
-			close(in);
-		if (out >= 0)
-			close(out);
 		break;
 	case S_IFLNK:
 		n = readlinkat(from, name, link, sizeof(link) - 1);
@@ -82,6 +74,10 @@ static int copy_entry(int from, int to, const char *name, int depth)
 		ret = mknodat(to, name, st.st_mode, st.st_rdev);
 		break;
 	}
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
 	if (ret)
 		return -1;
 	if (fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW))
