@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # ctr on the machine running make check itself (not in the test VM): the
 # host's cgroup layout may be hybrid (controllers on v1, an empty v2
-# "unified" mount), where ctr must still run containers and name the
-# limits it could not apply; on a unified host the limits must apply.
+# "unified" mount), where ctr must still run containers, refuse limits it
+# cannot enforce unless the config opts out (annotation
+# org.lvmm.ctr.resources: best-effort) and then name them; on a unified
+# host the limits must apply.
 # Then the escapes of issue 20 that need no cgroup v2 controllers, tried
 # as a hostile config or container would: here ctr runs from a real
 # filesystem (ext4, say), as installed binaries do, which the CVE-2019-5736
-# check needs (in the test VM everything is on tmpfs).
+# check needs (in the test VM everything is on tmpfs). Last, configs as
+# the engines write them: Podman 4.3's own (ctr-fixtures/), its seccomp
+# profile, bind options, hooks, no mount namespace.
 # TAP output. usage: ctr_host_test.sh CTR BUSYBOX
 STATE=${TMPDIR:-/tmp}/ctr-host-state.$$
 CTR_BIN=$(realpath "$1")
