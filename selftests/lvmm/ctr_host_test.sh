@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # ctr on the machine running make check itself (not in the test VM): the
 # host's cgroup layout may be hybrid (controllers on v1, an empty v2
-# "unified" mount), where ctr must still run containers and name the
-# limits it could not apply; on a unified host the limits must apply.
+# "unified" mount), where ctr must still run containers, refuse limits it
+# cannot enforce unless the config opts out (annotation
+# org.lvmm.ctr.resources: best-effort) and then name them; on a unified
+# host the limits must apply.
 # Then the escapes of issue 20 that need no cgroup v2 controllers, tried
 # as a hostile config or container would: here ctr runs from a real
 # filesystem (ext4, say), as installed binaries do, which the CVE-2019-5736
-# check needs (in the test VM everything is on tmpfs).
+# check needs (in the test VM everything is on tmpfs). Last, configs as
+# the engines write them: Podman 4.3's own (ctr-fixtures/), its seccomp
+# profile, bind options, hooks, no mount namespace.
 # TAP output. usage: ctr_host_test.sh CTR BUSYBOX
 STATE=${TMPDIR:-/tmp}/ctr-host-state.$$
 CTR_BIN=$(realpath "$1")
@@ -60,8 +64,14 @@ sleepers() {
 	done
 }
 [ -n "$CTR_HOST_SANDBOX" ] || CG2=	# no sandbox: no cgroupsPath checks
+# Mounts at $1 and below off this mount table (a container without a mount namespace leaves them).
+unmount_all() {
+	i=0; while grep -q " $1 " /proc/self/mountinfo && [ $i -lt 5 ]; do umount -l "$1"; i=$((i + 1)); done
+}
 cleanup() {
 	for id in $($CTR list --quiet 2>/dev/null); do $CTR delete --force "$id" >/dev/null 2>&1; done
+	unmount_all "$B/rootfs"
+	unmount_all "$tmp/locked"
 	for s in 4241 4242 4243 4244 4245; do for p in $(sleepers $s); do kill -9 "$p"; done; done
 	[ -n "$CG2" ] && for d in "$CG2/ctr-host-victim.$$" "$CG2/ctr-host-nest.$$/runner" \
 		"$CG2/ctr-host-nest.$$/c1" "$CG2/ctr-host-nest.$$"; do
@@ -74,10 +84,10 @@ trap cleanup EXIT
 B=$tmp/bundle
 mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/tmp"
 cp "$BUSYBOX" "$B/rootfs/bin/busybox"
-for t in sh hostname cat ls id sleep echo kill pwd readlink true rm; do ln -s busybox "$B/rootfs/bin/$t"; done
+for t in sh hostname cat ls id sleep echo kill pwd readlink true rm grep head mkdir; do ln -s busybox "$B/rootfs/bin/$t"; done
 
 # conf ARGS: write config.json; $USER_JSON, $NS, $LINUX_EXTRA, $MOUNTS_EXTRA,
-# $TOP_EXTRA, $ROOT_RO and $CWD change it.
+# $TOP_EXTRA, $PROCESS_EXTRA, $ROOT_RO and $CWD change it.
 conf() {
 	user=${USER_JSON:-'{"uid": 0, "gid": 0}'}
 	ns=${NS:-'{"type": "pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}, {"type": "cgroup"}'}
@@ -85,7 +95,7 @@ conf() {
 {
   "ociVersion": "1.0.2", $TOP_EXTRA
   "process": {"args": [$1], "cwd": "${CWD:-/}", "env": ["PATH=/bin"],
-              "user": $user},
+              "user": $user $PROCESS_EXTRA},
   "root": {"path": "rootfs", "readonly": ${ROOT_RO:-true}},
   "hostname": "on-host",
   "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
@@ -101,21 +111,55 @@ NOPIDNS='{"type": "mount"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"
 run() { id=$1; shift; (cd "$B" && $CTR run "$@" "$id") >"$tmp/out" 2>&1; rc=$?; }
 
 # --- the host's cgroup layout ---
-LINUX_EXTRA=', "resources": {"memory": {"limit": 67108864}, "pids": {"limit": 64}}'
+# Limits ctr cannot enforce (a hybrid host's v2 part has no memory or pids
+# controller) are an error, as in runc, unless the annotation
+# org.lvmm.ctr.resources is "best-effort"; then they are named as not applied.
+LIMITS=', "resources": {"memory": {"limit": 67108864}, "pids": {"limit": 64}}'
+LINUX_EXTRA=$LIMITS
 conf '"sh", "-c", "hostname"'
 unset LINUX_EXTRA
 run host1
-[ $rc -eq 0 ] && ok "a container runs on this host" || notok "a container runs on this host (status $rc)"
-expect "its hostname is the config's" '^on-host$'
 if grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts; then
-	if grep -q 'not applied' "$tmp/out"; then notok "unified host: every limit applied"
+	[ $rc -eq 0 ] && ok "a container runs on this host" || notok "a container runs on this host (status $rc)"
+	expect "its hostname is the config's" '^on-host$'
+	if grep -q 'not applied\|cannot be enforced' "$tmp/out"; then notok "unified host: every limit applied"
 	else ok "unified host: every limit applied"; fi
 	cat "/sys/fs/cgroup/ctr/host1/memory.max" >"$tmp/out" 2>&1 &&
 		notok "unified host: the cgroup is gone after run" || ok "unified host: the cgroup is gone after run"
 else
-	expect "hybrid host: ctr names the limits it could not apply" 'not applied'
-	expect "... memory among them" 'memory'
+	[ $rc -eq 1 ] && refuse "hybrid host: limits ctr cannot enforce are refused" '^on-host$' ||
+		notok "hybrid host: limits ctr cannot enforce are refused (status $rc)"
+	expect "... naming each limit" 'linux.resources.memory.limit, linux.resources.pids.limit cannot be enforced'
+	expect "... the missing controllers and the opt-out" 'no memory, pids controller.*"org.lvmm.ctr.resources": "best-effort"'
+	TOP_EXTRA='"annotations": {"org.lvmm.ctr.resources": "best-effort"},' LINUX_EXTRA=$LIMITS
+	conf '"sh", "-c", "hostname"'
+	unset TOP_EXTRA LINUX_EXTRA
+	run host2
+	[ $rc -eq 0 ] && expect "hybrid host, best-effort: the container runs" '^on-host$' ||
+		notok "hybrid host, best-effort: the container runs (status $rc)"
+	expect "... naming the limits not applied" 'warning: linux.resources.memory.limit, linux.resources.pids.limit not applied'
+	# cpu.shares 1024 (containerd's and Docker's default spec: v1's
+	# default weight) is no limit to enforce; any other value is.
+	for sh in 1024 512; do
+		LINUX_EXTRA=', "resources": {"cpu": {"shares": '$sh'}}'
+		conf '"sh", "-c", "hostname"'
+		unset LINUX_EXTRA
+		run "shares$sh"
+		case $sh in
+		1024) [ $rc -eq 0 ] && expect "hybrid host: cpu.shares 1024 (the default weight) runs" '^on-host$' ||
+			notok "hybrid host: cpu.shares 1024 (the default weight) runs (status $rc)" ;;
+		*) [ $rc -eq 1 ] && expect "hybrid host: cpu.shares 512 is refused" 'linux.resources.cpu.shares cannot be enforced' ||
+			notok "hybrid host: cpu.shares 512 is refused (status $rc)" ;;
+		esac
+	done
 fi
+TOP_EXTRA='"annotations": {"org.lvmm.ctr.resources": "maybe"},'
+conf '"true"'
+unset TOP_EXTRA
+run host3
+[ $rc -eq 1 ] && expect "an unknown org.lvmm.ctr.resources value is refused, naming it" \
+	'annotations.org.lvmm.ctr.resources: expected "required" \(the default\) or "best-effort", not "maybe"' ||
+	notok "an unknown org.lvmm.ctr.resources value is refused (status $rc)"
 
 # --- 1. CVE-2019-5736: the host's ctr binary cannot be rewritten ---
 # A copy of ctr on a real filesystem (not tmpfs, where any binary has seals).
@@ -541,8 +585,9 @@ conf '"true"'
 unset TOP_EXTRA
 run cli5h
 cat "$tmp/hook-state" >>"$tmp/out" 2>&1
-expect "a createRuntime hook's state has the config's annotations and runc's fields" \
-	'"annotations":\{"org.example.a":"b"\}.*"owner"|"rootfs":"[^"]*".*"annotations":\{"org.example.a":"b"\}'
+# runc gives hooks the spec's State (no rootfs, created, owner).
+expect "a createRuntime hook's state is the spec's, with the config's annotations" \
+	'^\{"ociVersion":"[^"]+","id":"cli5h","status":"creating","pid":[0-9]+,"bundle":"[^"]+","annotations":\{"org.example.a":"b"\}\}$'
 if command -v runc >/dev/null 2>&1 && (cd "$B" && runc --root "$tmp/runc" create cmp$$) >"$tmp/out" 2>&1; then
 	runc --root "$tmp/runc" state cmp$$ | sed -n 's/^  "\([A-Za-z]*\)":.*/\1/p' | sort >"$tmp/runc-keys"
 	runc --root "$tmp/runc" delete --force cmp$$ >/dev/null 2>&1
@@ -680,9 +725,11 @@ assert l["cgroup"]["v2"] is True and l["cgroup"]["systemd"] is False
 assert l["seccomp"]["enabled"] is True and "SCMP_ACT_ERRNO" in l["seccomp"]["actions"]
 prop = {"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable"}
 o = f["mountOptions"]
-# flags on one tmpfs; each bind kind and each propagation on a (remounted) bind of its own
-m = [{"destination": "/tmp/f", "type": "tmpfs", "source": "tmpfs",
-      "options": [x for x in o if x not in prop | {"bind", "rbind"}]}]
+# each flag on a tmpfs of its own (remount needs an existing mount: on a
+# bind); each bind kind and each propagation on a (remounted) bind of its own
+m = [{"destination": "/tmp/f%d" % i, "type": "tmpfs", "source": "tmpfs", "options": [x]}
+     for i, x in enumerate(x for x in o if x not in prop | {"bind", "rbind", "remount"})]
+m += [{"destination": "/tmp/r", "source": "rootfs/bin", "options": ["rbind", "remount", "ro"]}]
 m += [{"destination": "/tmp/b%d" % i, "source": "rootfs/bin", "options": [x]}
       for i, x in enumerate(x for x in o if x in ("bind", "rbind"))]
 m += [{"destination": "/tmp/p%d" % i, "source": "rootfs/bin", "options": ["rbind", "ro", x]}
@@ -748,6 +795,237 @@ if [ -x "$PTY" ] || [ -n "$PY" ]; then
 else
 	skip "--console-socket: the pty master arrives, the shell answers on it" "no pty_drive or python3"
 fi
+# --- 9. configs as the engines write them (Podman 4.3, containerd) ---
+USERNS_MAPS=', "uidMappings": [{"containerID": 0, "hostID": 0, "size": 65536}], "gidMappings": [{"containerID": 0, "hostID": 0, "size": 65536}]'
+echo from-the-host >"$tmp/hostname"
+# Bind mounts with options besides "bind": the flags apply to the new mount.
+MOUNTS_EXTRA=", {\"destination\": \"/etc/hostname\", \"type\": \"bind\", \"source\": \"$tmp/hostname\", \"options\": [\"bind\", \"rprivate\"]}"
+conf '"cat", "/etc/hostname"'
+run bindprop
+[ $rc -eq 0 ] && expect "a file bind mount with rprivate (Podman's /etc/hostname)" '^from-the-host$' ||
+	notok "a file bind mount with rprivate (Podman's /etc/hostname) (status $rc)"
+mkdir -p "$tmp/shm"
+MOUNTS_EXTRA=", {\"destination\": \"/etc/hostname\", \"type\": \"bind\", \"source\": \"$tmp/hostname\", \"options\": [\"bind\", \"ro\"]},
+	{\"destination\": \"/dev/shm\", \"type\": \"bind\", \"source\": \"$tmp/shm\", \"options\": [\"bind\", \"rprivate\", \"nosuid\", \"noexec\", \"nodev\"]}"
+ROOT_RO=false
+conf '"sh", "-c", "echo x >/etc/hostname || echo hostname-ro; grep \" /dev/shm \" /proc/mounts"'
+run bindflags
+expect "a file bind mount with ro is read-only" '^hostname-ro$'
+expect "Podman's /dev/shm bind: nosuid, nodev, noexec" ' /dev/shm [^ ]+ [^ ]*nosuid,nodev,noexec'
+# In a user namespace the kernel locks the source's nosuid, nodev, noexec:
+# ro keeps them (a remount that clears them is refused with EPERM).
+mkdir -p "$tmp/locked"
+if mount -t tmpfs -o nosuid,nodev,noexec,size=64k tmpfs "$tmp/locked"; then
+	echo locked >"$tmp/locked/f"
+	MOUNTS_EXTRA=", {\"destination\": \"/etc/hostname\", \"type\": \"bind\", \"source\": \"$tmp/locked/f\", \"options\": [\"bind\", \"ro\"]}"
+	NS='{"type": "pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "user"}' LINUX_EXTRA=$USERNS_MAPS
+	conf '"sh", "-c", "grep \" /etc/hostname \" /proc/mounts"'
+	run bindlocked
+	[ $rc -eq 0 ] && expect "user namespace: bind ro of a nosuid,nodev,noexec source keeps them" \
+		' /etc/hostname tmpfs ro,nosuid,nodev,noexec' ||
+		notok "user namespace: bind ro of a nosuid,nodev,noexec source (status $rc)"
+	umount "$tmp/locked"
+else
+	skip "user namespace: bind ro of a nosuid,nodev,noexec source keeps them" "cannot mount a tmpfs here"
+fi
+unset NS LINUX_EXTRA
+for o in '"bind", "mode=0755"' '"rbind", "idmap"'; do
+	MOUNTS_EXTRA=", {\"destination\": \"/etc/hostname\", \"type\": \"bind\", \"source\": \"$tmp/hostname\", \"options\": [$o]}"
+	conf '"true"'
+	run badopt
+	bad=${o#*, }
+	[ $rc -eq 1 ] && expect "bind option $bad is refused by name" "mounts\\[2\\]\\.options\\[1\\]: .*$(echo $bad | tr -d '"')" ||
+		notok "bind option $bad is refused by name (status $rc)"
+done
+# tmpfs with options on a directory the rootfs lacks; tmpcopyup.
+mkdir -p "$B/rootfs/seed/sub"
+echo seeded >"$B/rootfs/seed/sub/f"
+ln -sf /bin/busybox "$B/rootfs/seed/link"
+MOUNTS_EXTRA=', {"destination": "/new/dir", "type": "tmpfs", "source": "tmpfs", "options": ["rprivate", "nosuid", "size=1m"]},
+	{"destination": "/seed", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "tmpcopyup"]}'
+conf '"sh", "-c", "grep -E \" /(new/dir|seed) \" /proc/mounts; cat /seed/sub/f; readlink /seed/link"'
+run tmpfs1
+[ $rc -eq 0 ] && expect "tmpfs with rprivate on a missing directory: created and mounted" ' /new/dir tmpfs rw,nosuid' ||
+	notok "tmpfs with rprivate on a missing directory: created and mounted (status $rc)"
+expect "tmpcopyup: the tmpfs starts with the directory's files" '^seeded$'
+expect "... and its symlinks, as links" '^/bin/busybox$'
+expect "... on a tmpfs" ' /seed tmpfs '
+rm -rf "$B/rootfs/seed" "$B/rootfs/new"
+# A destination through a symlink that points out of the rootfs stays inside.
+mkdir -p "$tmp/outside"
+ln -sfn "$tmp/outside" "$B/rootfs/escape"
+MOUNTS_EXTRA=", {\"destination\": \"/escape/f\", \"type\": \"bind\", \"source\": \"$tmp/hostname\", \"options\": [\"bind\"]}"
+conf '"true"'
+run escape
+[ -e "$tmp/outside/f" ] && notok "a mount destination never follows a symlink out of the rootfs" ||
+	ok "a mount destination never follows a symlink out of the rootfs"
+rm -f "$B/rootfs/escape"
+unset MOUNTS_EXTRA ROOT_RO
+
+# Seccomp as Podman and Docker use it: no noNewPrivileges, no CAP_SYS_ADMIN.
+# The kernel then takes the filter only while ctr is still privileged.
+FIX=$(dirname "$0")/ctr-fixtures/podman-4.3-config.json
+PODMAN_SECCOMP=$(sed -n '/^  "seccomp": {/,/^  },$/p' "$FIX" | sed '1s/^  "seccomp": //; $s/,$//')
+LINUX_EXTRA=", \"seccomp\": $PODMAN_SECCOMP"
+PROCESS_EXTRA=', "noNewPrivileges": false, "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}'
+conf '"grep", "-E", "^(Seccomp|NoNewPrivs):", "/proc/self/status"'
+run seccomp1
+[ $rc -eq 0 ] && expect "Podman's seccomp profile, no NNP, no CAP_SYS_ADMIN: loaded" '^Seccomp:.2$' ||
+	notok "Podman's seccomp profile, no NNP, no CAP_SYS_ADMIN: loaded (status $rc)"
+expect "... without no_new_privs" '^NoNewPrivs:.0$'
+PROCESS_EXTRA=', "noNewPrivileges": true'
+conf '"grep", "-E", "^(Seccomp|NoNewPrivs):", "/proc/self/status"'
+run seccomp2
+[ $rc -eq 0 ] && expect "Podman's seccomp profile with noNewPrivileges: loaded" '^Seccomp:.2$' ||
+	notok "Podman's seccomp profile with noNewPrivileges: loaded (status $rc)"
+unset PROCESS_EXTRA
+# Several conditions on one argument: any of them (runc, crun).
+LINUX_EXTRA=', "seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
+	"args": [{"index": 1, "value": 10, "op": "SCMP_CMP_EQ"}, {"index": 1, "value": 12, "op": "SCMP_CMP_EQ"}]}]}'
+conf '"sh", "-c", "trap : USR1 USR2; for s in USR1 USR2 0; do kill -$s $$ 2>/dev/null && echo $s-sent || echo $s-denied; done"'
+run seccomp3
+[ $rc -eq 0 ] && expect "two SCMP_CMP_EQ on one argument: the first matches" '^USR1-denied$' ||
+	notok "two SCMP_CMP_EQ on one argument (status $rc)"
+expect "... the second too" '^USR2-denied$'
+expect "... and other values pass" '^0-sent$'
+# A filter the kernel refuses (longer than 4096 instructions) fails create.
+{
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": ['
+	i=1; while [ $i -le 1500 ]; do
+		printf '{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 1, "value": %d, "op": "SCMP_CMP_EQ"}]},' $((i * 4294967296 + i))
+		i=$((i + 1))
+	done
+	printf '{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 1, "value": 1, "op": "SCMP_CMP_EQ"}]}]}'
+} >"$tmp/big.json"
+for nnp in false true; do
+	LINUX_EXTRA=", \"seccomp\": $(cat "$tmp/big.json")" PROCESS_EXTRA=", \"noNewPrivileges\": $nnp"
+	conf '"sleep", "100"'
+	(cd "$B" && $CTR create bigsec) >"$tmp/out" 2>&1
+	rc=$?
+	$CTR state bigsec >>"$tmp/out" 2>&1 && $CTR delete --force bigsec >/dev/null 2>&1
+	[ $rc -eq 1 ] && expect "a filter the kernel refuses fails create (noNewPrivileges $nnp)" \
+		'loading the seccomp filter \(linux.seccomp\): Invalid argument' ||
+		notok "a filter the kernel refuses fails create (noNewPrivileges $nnp, status $rc)"
+	expect "... leaving no container" 'container "bigsec" does not exist'
+done
+unset LINUX_EXTRA PROCESS_EXTRA
+
+# Hooks read the state with the config's annotations, prestart first.
+printf '#!/bin/sh\n{ printf "%%s " "$1"; cat; echo; } >>%s\n' "$tmp/hooks.out" >"$tmp/hook.sh"
+printf '#!/bin/sh\n{ printf "%%s " "$1"; cat; echo; } >>/tmp/hooks.out\n' >"$B/rootfs/bin/hook.sh"
+chmod 755 "$tmp/hook.sh" "$B/rootfs/bin/hook.sh"
+hooks='"hooks": {'
+for h in prestart createRuntime createContainer startContainer poststart poststop; do
+	p=$tmp/hook.sh; [ $h = startContainer ] && p=/bin/hook.sh
+	hooks="$hooks\"$h\": [{\"path\": \"$p\", \"args\": [\"hook.sh\", \"$h\"]}],"
+done
+TOP_EXTRA="${hooks%,}}, \"annotations\": {\"org.example.key\": \"value\"}," ROOT_RO=false
+conf '"true"'
+unset TOP_EXTRA ROOT_RO
+rm -f "$tmp/hooks.out" "$B/rootfs/tmp/hooks.out"
+run hooked
+cat "$tmp/hooks.out" "$B/rootfs/tmp/hooks.out" >>"$tmp/out" 2>&1
+for h in prestart createRuntime createContainer startContainer poststart poststop; do
+	expect "$h hook: ociVersion, id, status, bundle and the annotations on stdin" \
+		"^$h \\{\"ociVersion\":\"[^\"]+\",\"id\":\"hooked\",\"status\":\"[a-z]+\",\"pid\":[0-9]+,\"bundle\":\"$B\",\"annotations\":\\{\"org.example.key\":\"value\"\\}\\}"
+done
+[ "$(sed -n 's/ .*//p' "$tmp/hooks.out" | head -2 | tr '\n' ' ')" = "prestart createRuntime " ] &&
+	ok "prestart hooks run before createRuntime ones (runtime spec, runc)" ||
+	notok "prestart hooks run before createRuntime ones (runtime spec, runc)"
+rm -f "$B/rootfs/bin/hook.sh" "$B/rootfs/tmp/hooks.out"
+
+# No mount namespace, as runc and crun allow: a chroot into the rootfs.
+NS='{"type": "pid"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}' ROOT_RO=false
+conf '"sh", "-c", "ls /bin/busybox && echo in-rootfs; sleep 4241"'
+run nomnt --detach
+sleep 0.3
+$CTR exec nomnt sh -c 'ls /bin/busybox /etc/passwd 2>&1' >"$tmp/out" 2>&1
+expect "no mount namespace: exec runs in the container's root" '^/bin/busybox$'
+refuse "... not in the host's" '^/etc/passwd$'
+$CTR delete --force nomnt >/dev/null 2>&1
+conf '"sh", "-c", "ls /bin/busybox && echo in-rootfs"'
+run nomnt2
+[ $rc -eq 0 ] && expect "no mount namespace: the container runs in its rootfs" '^in-rootfs$' ||
+	notok "no mount namespace: the container runs in its rootfs (status $rc)"
+ROOT_RO=true
+conf '"true"'
+run nomnt3
+[ $rc -eq 1 ] && expect "no mount namespace: root.readonly is refused (it would stay on the host)" \
+	'root.readonly: true needs a mount namespace' ||
+	notok "no mount namespace: root.readonly is refused (status $rc)"
+unset NS ROOT_RO
+# Their mounts stay in this (the sandbox's) mount table, as with runc.
+unmount_all "$B/rootfs"
+
+# Sysctls: only those of the container's own namespaces; before readonlyPaths.
+LINUX_EXTRA=', "sysctl": {"net.ipv4.ping_group_range": "0 0", "kernel.shm_rmid_forced": "1"}, "readonlyPaths": ["/proc/sys"]'
+conf '"cat", "/proc/sys/net/ipv4/ping_group_range", "/proc/sys/kernel/shm_rmid_forced"'
+run sysctl1
+[ $rc -eq 0 ] && expect "sysctls are set before /proc/sys turns read-only (Podman's order)" '^0.0$' ||
+	notok "sysctls are set before /proc/sys turns read-only (status $rc)"
+for k in kernel.randomize_va_space net.ipv4.ip_forward; do
+	LINUX_EXTRA=", \"sysctl\": {\"$k\": \"1\"}" NS='{"type": "mount"}, {"type": "pid"}'
+	conf '"true"'
+	run sysctl2
+	[ $rc -eq 1 ] && expect "sysctl $k outside the container's namespaces is refused" "linux.sysctl.$k: " ||
+		notok "sysctl $k outside the container's namespaces is refused (status $rc)"
+done
+unset LINUX_EXTRA NS
+# Limits the host does not allow name the rlimit (fs.nr_open caps RLIMIT_NOFILE).
+big=$(($(cat /proc/sys/fs/nr_open) + 1))
+PROCESS_EXTRA=", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": $big, \"hard\": $big}]"
+conf '"true"'
+unset PROCESS_EXTRA
+run rlim
+[ $rc -eq 1 ] && expect "an rlimit the kernel refuses is named" "process.rlimits\\[0\\] \\(soft $big, hard $big\\): Operation not permitted" ||
+	notok "an rlimit the kernel refuses is named (status $rc)"
+
+# oomScoreAdj: raising it is always allowed; lowering it needs
+# CAP_SYS_RESOURCE, without which it is refused (runc too), never dropped.
+for adj in 500 -999; do
+	PROCESS_EXTRA=", \"oomScoreAdj\": $adj"
+	conf '"cat", "/proc/self/oom_score_adj"'
+	unset PROCESS_EXTRA
+	run oom
+	if [ $adj -gt 0 ] || sh -c 'echo -999 >/proc/self/oom_score_adj' 2>/dev/null; then
+		[ $rc -eq 0 ] && expect "oomScoreAdj $adj applies" "^$adj\$" || notok "oomScoreAdj $adj applies (status $rc)"
+	else
+		[ $rc -eq 1 ] && expect "oomScoreAdj $adj without CAP_SYS_RESOURCE is refused, naming it" \
+			"process.oomScoreAdj $adj: Permission denied" ||
+			notok "oomScoreAdj $adj without CAP_SYS_RESOURCE is refused (status $rc)"
+	fi
+done
+
+# Podman 4.3's own config.json (podman --runtime crun run --rootfs), its
+# paths moved here: create and start run its sleep, exec looks around.
+P=$tmp/podman
+mkdir -p "$P/userdata/shm"
+cp -a "$B/rootfs" "$P/rootfs"
+echo 526a290b3174 >"$P/userdata/hostname"
+echo "127.0.0.1 localhost" >"$P/userdata/hosts"
+echo "nameserver 127.0.0.1" >"$P/userdata/resolv.conf"
+: >"$P/userdata/.containerenv"
+hn=$(ulimit -Hn)
+# Podman asks for RLIMIT_NOFILE 1048576: only with CAP_SYS_RESOURCE above the hard limit.
+[ "$hn" != unlimited ] && [ "$hn" -lt 1048576 ] || hn=1048576
+sed -e "s|@USERDATA@|$P/userdata|g" -e "s/: 1048576\$/: $hn/; s/: 1048576,\$/: $hn,/" \
+	-e 's/^ "annotations": {$/ "annotations": {"org.lvmm.ctr.resources": "best-effort",/' "$FIX" >"$P/config.json"
+(cd "$P" && $CTR create podman && $CTR start podman) >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok "Podman's config.json: create and start" || notok "Podman's config.json: create and start (status $rc)"
+$CTR exec podman sh -c 'cat /etc/hostname; grep Seccomp: /proc/1/status; umask; cat /proc/sys/net/ipv4/ping_group_range;
+	echo x >/proc/sys/kernel/hostname 2>/dev/null || echo proc-sys-ro; cat /proc/mounts' >>"$tmp/out" 2>&1
+expect "... its bind mounts (/etc/hostname)" '^526a290b3174$'
+expect "... its seccomp profile on the container's process" '^Seccomp:.2$'
+expect "... its umask (18 is 0022)" '^0022$'
+expect "... its sysctl" '^0.0$'
+expect "... /proc/sys read-only" '^proc-sys-ro$'
+expect "... /dev/shm nosuid, nodev, noexec" ' /dev/shm [^ ]+ [^ ]*nosuid,nodev,noexec'
+expect "... /dev/pts a new instance with gid=5" '^devpts /dev/pts devpts .*gid=5,mode=620,ptmxmode=666'
+expect "... /dev/mqueue" '^mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec'
+expect "... /sys read-only" '^sysfs /sys sysfs ro,nosuid,nodev,noexec'
+expect "... maskedPaths (/sys/firmware)" ' /sys/firmware tmpfs ro'
+$CTR delete --force podman >/dev/null 2>&1
 
 ls "$STATE" 2>/dev/null >"$tmp/out"
 [ -s "$tmp/out" ] && notok "nothing left in the state directory" || ok "nothing left in the state directory"

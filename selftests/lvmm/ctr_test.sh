@@ -306,10 +306,58 @@ if command -v crun >/dev/null 2>&1; then
 	same device-policy
 	conf '"sh", "-c", "kill -9 '"$hostpid"'; echo kill=$?"'
 	same host-signal
+	# Configs as the engines write them: Podman's bind options (rprivate,
+	# nosuid on /dev/shm), a tmpfs with options where the rootfs has no
+	# directory, and seccomp without noNewPrivileges or CAP_SYS_ADMIN.
+	echo from-the-host >"$tmp/hostname"
+	mkdir -p "$tmp/shm"
+	EXTRA_MOUNTS=', {"destination": "/etc/hostname", "type": "bind", "source": "'"$tmp"'/hostname", "options": ["bind", "rprivate"]},
+	  {"destination": "/dev/shm", "type": "bind", "source": "'"$tmp"'/shm", "options": ["bind", "rprivate", "nosuid", "noexec", "nodev"]},
+	  {"destination": "/run/new", "type": "tmpfs", "source": "tmpfs", "options": ["rprivate", "nosuid", "size=1m"]}'
+	conf '"sh", "-c", "cat /etc/hostname; grep -E \" /(etc/hostname|dev/shm|run/new) \" /proc/mounts"'
+	unset EXTRA_MOUNTS
+	same podman-mounts
+	conf '"sh", "-c", "grep -E \"^(NoNewPrivs|Seccomp):\" /proc/self/status; mkdir /tmp/d; echo mkdir=$?"' "$SEC"
+	sed -i 's/"noNewPrivileges": true/"noNewPrivileges": false/' "$B/config.json"
+	same seccomp-without-no-new-privs
+	cp "$tmp/ctr.out" "$tmp/out"
+	expect "seccomp without noNewPrivileges or CAP_SYS_ADMIN: loaded (ctr, as crun)" '^Seccomp:.2$'
 else
 	notok "crun is not in the test VM: the side-by-side checks did not run"
 fi
 kill "$hostpid" 2>/dev/null
+
+# Limits under org.lvmm.ctr.resources best-effort: what cgroup v2 can take
+# still applies (only where a controller is missing does ctr go without).
+EXTRA_TOP='"annotations": {"org.lvmm.ctr.resources": "best-effort"},'
+conf '"sleep", "100"' ', "cgroupsPath": "/ctr-test/best-effort", "resources": {"memory": {"limit": 33554432}, "pids": {"limit": 7}}'
+unset EXTRA_TOP
+(cd "$B" && $CTR run --detach besteffort) >"$tmp/out" 2>&1
+cat /sys/fs/cgroup/ctr-test/best-effort/memory.max /sys/fs/cgroup/ctr-test/best-effort/pids.max >>"$tmp/out" 2>&1
+expect "best-effort: memory.max still applies on cgroup v2" '^33554432$'
+expect "... and pids.max" '^7$'
+refuse "... with no warning" 'not applied'
+$CTR delete --force besteffort >/dev/null 2>&1
+rmdir /sys/fs/cgroup/ctr-test 2>/dev/null
+
+# A user namespace locks the flags its mounts came with: a bind ro of a
+# nosuid,nodev,noexec source keeps them (uid 1000 outside).
+mkdir -p "$tmp/locked"
+if mount -t tmpfs -o nosuid,nodev,noexec,mode=755 tmpfs "$tmp/locked"; then
+	echo locked >"$tmp/locked/f"
+	chmod 644 "$tmp/locked/f"
+	EXTRA_MOUNTS=', {"destination": "/tmp/f", "type": "bind", "source": "'"$tmp"'/locked/f", "options": ["bind", "ro"]}'
+	conf '"sh", "-c", "cat /tmp/f; grep \" /tmp/f \" /proc/mounts"' \
+		', "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]' '' \
+		'{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"user"}'
+	unset EXTRA_MOUNTS
+	run lockedbind
+	expect "user namespace: bind ro of a nosuid,nodev,noexec source runs" '^locked$'
+	expect "... read-only, keeping nosuid,nodev,noexec" ' /tmp/f tmpfs ro,nosuid,nodev,noexec'
+	umount "$tmp/locked"
+else
+	notok "mounting a tmpfs for the locked-flags bind failed"
+fi
 
 # Lifecycle and pause through ctr state.
 conf '"sleep", "100"'

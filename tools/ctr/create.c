@@ -52,22 +52,106 @@ static int write_idmap(pid_t pid, const char *file, const struct ctr_idmap *m, i
 	return ret;
 }
 
+/* cgroup v2 files (as cg_apply names those it skipped) and the config keys behind them. */
+static const struct {
+	const char *file, *key;
+} limit_files[] = {
+	{ "memory.max", "memory.limit" }, { "memory.swap.max", "memory.swap" },
+	{ "pids.max", "pids.limit" }, { "cpu.max", "cpu.quota" }, { "cpu.weight", "cpu.shares" },
+	{ "cpuset.cpus", "cpu.cpus" }, { "cpuset.mems", "cpu.mems" },
+};
+
+/* The keys of @files (", "-separated), or of every limit set with @files NULL. */
+static void limit_keys(const struct cg_limits *l, const char *files, char *out, size_t len)
+{
+	const bool set[] = {
+		l->memory_max >= 0, l->memory_swap_max >= 0, l->pids_max >= 0,
+		l->cpu_quota >= 0 || l->cpu_period >= 0, l->cpu_weight >= 0,
+		l->cpuset_cpus, l->cpuset_mems,
+	};
+	size_t i, n;
+
+	out[0] = 0;
+	for (i = 0; i < sizeof(limit_files) / sizeof(limit_files[0]); i++) {
+		const char *f = files ? strstr(files, limit_files[i].file) : NULL;
+
+		n = strlen(limit_files[i].file);
+		if (files ? !f || (f[n] && f[n] != ',') : !set[i])
+			continue;
+		snprintf(out + strlen(out), len - strlen(out), "%slinux.resources.%s",
+			 out[0] ? ", " : "", limit_files[i].key);
+	}
+}
+
 /*
- * The cgroup (see cgpath.c).  No cgroup v2 at all is a warning (limits
- * and the device policy are not applied); a group that already has
- * processes is refused: ctr would share it, and later kill them.
+ * A limit that cannot be enforced is an error, as with runc, unless the
+ * config says it may run without: CTR_RESOURCES_ANNOTATION best-effort.
+ */
+static int unenforced(const struct ctr_spec *s, const char *keys, const char *why)
+{
+	if (s->limits_best_effort) {
+		ctr_err("warning: %s not applied: %s (annotation %s is best-effort)", keys, why,
+			CTR_RESOURCES_ANNOTATION);
+		return 0;
+	}
+	ctr_err("%s cannot be enforced: %s; give ctr a cgroup v2 group with those controllers, or set the annotation \"%s\": \"best-effort\" to run without them",
+		keys, why, CTR_RESOURCES_ANNOTATION);
+	return -ENOTSUP;
+}
+
+/* The controllers of @skipped files ("memory.max, pids.max": "memory, pids"). */
+static void controllers(const char *skipped, char *out, size_t len)
+{
+	const char *p = skipped;
+
+	out[0] = 0;
+	while (*p) {
+		size_t n = strcspn(p, ".");
+		char name[32];
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		if (!strstr(out, name))
+			snprintf(out + strlen(out), len - strlen(out), "%s%s", out[0] ? ", " : "",
+				 name);
+		p += strcspn(p, ",");
+		p += strspn(p, ", ");
+	}
+}
+
+/* Take @name out of the ", "-separated list @files. */
+static void drop_file(char *files, const char *name)
+{
+	char *p = strstr(files, name), *end;
+
+	if (!p)
+		return;
+	end = p + strlen(name);
+	end += strspn(end, ", ");
+	if (!*end && p > files)
+		p -= p[-1] == ' ' ? 2 : 1;	/* the last one: its separator too */
+	memmove(p, end, strlen(end) + 1);
+}
+
+/*
+ * The cgroup (see cgpath.c).  No cgroup v2 at all is a warning when no
+ * limit is asked for (the device policy is not applied then either); a
+ * group that already has processes is refused: ctr would share it, and
+ * later kill them.
  */
 static int setup_cgroup(struct ctr_spec *s, struct ctr_state *st, struct cg *cg)
 {
-	char rel[4096], skipped[512];
+	char rel[4096], skipped[512], keys[512], why[5200], ctl[128];
 	int ret;
 
+	limit_keys(&s->limits, NULL, keys, sizeof(keys));
 	ret = ctr_cgroup_rel(s->cgroups_path, st->id, rel, sizeof(rel));
 	if (!ret)
 		ret = cg_create(cg, rel, &s->limits);
 	if (ret) {
-		ctr_err("warning: no cgroup v2 hierarchy usable here (%s): resource limits are not applied",
-			strerror(-ret));
+		snprintf(why, sizeof(why), "no cgroup v2 hierarchy usable here (%s)", strerror(-ret));
+		if (keys[0])
+			return unenforced(s, keys, why);
+		ctr_err("warning: %s: resource limits are not applied", why);
 		return 0;
 	}
 	if (ctr_cgroup_populated(cg->path)) {
@@ -77,12 +161,24 @@ static int setup_cgroup(struct ctr_spec *s, struct ctr_state *st, struct cg *cg)
 	}
 	snprintf(st->cgroup, sizeof(st->cgroup), "%s", cg->path);
 	ret = cg_apply(cg, &s->limits, skipped, sizeof(skipped));
-	if (ret)
-		ctr_err("warning: cgroup limits: %s", strerror(-ret));
-	if (skipped[0])
-		ctr_err("warning: this cgroup v2 hierarchy lacks the controllers for: %s; those limits are not applied",
-			skipped);
-	return 0;
+	if (ret) {
+		snprintf(why, sizeof(why), "writing them to %s: %s", cg->path, strerror(-ret));
+		return unenforced(s, keys, why);
+	}
+	/*
+	 * cpu.shares 1024 is what engines write for "no preference"
+	 * (containerd's default spec, Docker's): v1's default weight, which a
+	 * group without the cpu controller has anyway.
+	 */
+	if (s->cpu_shares_default)
+		drop_file(skipped, "cpu.weight");
+	if (!skipped[0])
+		return 0;
+	limit_keys(&s->limits, skipped, keys, sizeof(keys));
+	controllers(skipped, ctl, sizeof(ctl));
+	snprintf(why, sizeof(why), "this cgroup v2 hierarchy has no %s controller (no %s in %s)",
+		 ctl, skipped, cg->path);
+	return unenforced(s, keys, why);
 }
 
 static void cleanup(struct ctr_state *st, pid_t pid)
@@ -160,7 +256,7 @@ static int expect_reply(int sock, char tag, int *fd)
 /* "G" + the state JSON, for the createContainer and startContainer hooks. */
 static int send_state(int sock, const struct ctr_state *st)
 {
-	json_object *o = ctr_state_json(st);
+	json_object *o = ctr_spec_state_json(st);
 	char msg[8192];
 	int ret = 0;
 
@@ -204,14 +300,12 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	ret = ctr_check_terminal(s.terminal, o->console_socket, o->foreground);
 	if (ret)
 		goto out_spec;
-	if (!ctr_spec_has_ns(&s, CLONE_NEWNS)) {
-		ctr_err("config.json: ctr needs a mount namespace (linux.namespaces: {\"type\": \"mount\"})");
-		ret = -EINVAL;
-		goto out_spec;
-	}
 	snprintf(st.id, sizeof(st.id), "%s", id);
 	snprintf(st.dir, sizeof(st.dir), "%s/%s", ctr_root, id);
 	snprintf(st.bundle, sizeof(st.bundle), "%s", s.bundle);
+	/* In the state and so in what every hook reads on its stdin. */
+	if (json_object_object_get_ex(s.json, "annotations", &st.annotations))
+		json_object_get(st.annotations);
 	ret = make_state_dir(&st);
 	if (ret)
 		goto out_spec;
@@ -277,7 +371,12 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	}
 	if (s.has_oom_score_adj) {
 		snprintf(buf, sizeof(buf), "%d", s.oom_score_adj);
-		write_proc(pid, "oom_score_adj", buf);
+		ret = write_proc(pid, "oom_score_adj", buf);
+		if (ret) {
+			ctr_err("process.oomScoreAdj %d: %s%s", s.oom_score_adj, strerror(-ret),
+				ret == -EACCES ? " (lowering it needs CAP_SYS_RESOURCE)" : "");
+			goto fail;
+		}
 	}
 	if (write(sync[0], "G", 1) != 1) {
 		ret = -errno;
@@ -291,10 +390,11 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	st.start_time = ctr_proc_start_time(pid);
 	st.created = time(NULL);
 	ret = ctr_state_save(&st);
-	if (!ret)
-		ret = ctr_run_hooks(&s, "createRuntime", &st);
+	/* The runtime spec's order, and runc's: prestart first. */
 	if (!ret)
 		ret = ctr_run_hooks(&s, "prestart", &st);
+	if (!ret)
+		ret = ctr_run_hooks(&s, "createRuntime", &st);
 	if (!ret)
 		ret = send_state(sync[0], &st);
 	/* "R": set up and waiting for start, with the pty master if asked for. */
@@ -318,6 +418,7 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	close(fifo_fd);
 	*out = pid;
 	*tty_master = master;
+	json_object_put(st.annotations);
 	ctr_spec_free(&s);
 	return 0;
 
@@ -332,6 +433,7 @@ fail:
 		close(master);
 	cleanup(&st, pid);
 out_spec:
+	json_object_put(st.annotations);
 	ctr_spec_free(&s);
 	return ret ? ret : -EIO;
 }

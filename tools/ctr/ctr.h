@@ -15,6 +15,8 @@
 
 #define CTR_OCI_VERSION	"1.0.2"
 #define CTR_MAX_NS	8
+/* "best-effort": run even where a linux.resources limit cannot be enforced. */
+#define CTR_RESOURCES_ANNOTATION "org.lvmm.ctr.resources"
 
 struct ctr_ns {
 	int type;		/* CLONE_NEW* */
@@ -24,9 +26,12 @@ struct ctr_ns {
 struct ctr_mount {
 	const char *dest, *type, *source;
 	char source_path[4096];	/* a relative bind source, below the bundle */
-	unsigned long flags, propagation;
+	unsigned long flags;		/* MS_* the options set */
+	unsigned long cleared;		/* MS_* an option turned off: rw, suid, dev, exec */
+	unsigned long propagation;	/* MS_PRIVATE, MS_SHARED, ... (| MS_REC) */
+	uint64_t attr_set, attr_clr;	/* rro, rnosuid, ...: MOUNT_ATTR_* over the whole tree */
 	char data[512];
-	bool bind, recursive;
+	bool bind, recursive, copyup;
 };
 
 struct ctr_rlimit {
@@ -92,10 +97,19 @@ struct ctr_spec {
 	json_object *device_rules;	/* linux.resources.devices */
 	unsigned long rootfs_propagation;
 	struct cg_limits limits;
+	bool limits_best_effort;	/* CTR_RESOURCES_ANNOTATION: best-effort */
+	bool cpu_shares_default;	/* cpu.shares 1024: cgroup v1's default */
 	const char *cgroups_path;
 	/* hooks by name: prestart, createRuntime, ... */
 	json_object *hooks;
 };
+
+/* mount.c: one entry of config.json's mounts */
+int ctr_parse_mount(const struct ctr_spec *s, struct ctr_mount *m, const struct jv *o);
+int ctr_do_mount(int root_fd, const struct ctr_mount *m);
+const char *ctr_mount_option_name(size_t i);
+/* copyup.c: the tree below @from (a directory fd) into @to, for tmpcopyup */
+int ctr_copy_tree(int from, int to, const char *what);
 
 /* spec.c */
 /* @config: the file to read, NULL for BUNDLE/config.json. */
@@ -137,6 +151,7 @@ json_object *ctr_state_hooks(const struct ctr_state *st);
 int ctr_state_save(const struct ctr_state *st);
 const char *ctr_status(const struct ctr_state *st);
 json_object *ctr_state_json(const struct ctr_state *st);
+json_object *ctr_spec_state_json(const struct ctr_state *st);
 unsigned long long ctr_proc_start_time(pid_t pid);
 bool ctr_alive(const struct ctr_state *st);
 int ctr_remove_state(const struct ctr_state *st);

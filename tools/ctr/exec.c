@@ -32,6 +32,7 @@ static const struct {
 };
 
 #define NNS (sizeof(ns_files) / sizeof(ns_files[0]))
+#define MNT_NS (NNS - 1)	/* "mnt", last in ns_files */
 
 /* The namespaces of @pid that differ from ours (setns into our own user ns fails). */
 static int open_namespaces(pid_t pid, int *fds)
@@ -141,8 +142,12 @@ static int make_process(struct ctr_spec *s, const struct ctr_exec_opts *o)
 	return ctr_check_terminal(s->terminal, o->console_socket, !o->detach);
 }
 
-/* The helper: join, fork the process, report its pid ("P<pid>"), exit. */
-static int join_and_fork(struct ctr_spec *s, int *fds, int sock)
+/*
+ * The helper: join, fork the process, report its pid ("P<pid>"), exit.
+ * @root_fd: the container's root when it shares ctr's mount namespace
+ * (joining one sets the root; without, the process would run in the host's).
+ */
+static int join_and_fork(struct ctr_spec *s, int *fds, int root_fd, int sock)
 {
 	char prog[4096], go, msg[32];
 	int master = -1;
@@ -154,6 +159,8 @@ static int join_and_fork(struct ctr_spec *s, int *fds, int sock)
 		if (fds[i] >= 0 && setns(fds[i], ns_files[i].type))
 			return ctr_init_fail("joining the container's %s namespace: %s",
 					     ns_files[i].name, strerror(errno));
+	if (root_fd >= 0 && (fchdir(root_fd) || chroot(".")))
+		return ctr_init_fail("entering the container's root: %s", strerror(errno));
 	pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, 0);
 	if (pid < 0)
 		return ctr_init_fail("fork in the container: %s", strerror(errno));
@@ -199,7 +206,7 @@ int ctr_exec(const char *id, const struct ctr_exec_opts *o)
 	struct ctr_spec s;
 	struct cg cg;
 	char msg[1024];
-	int fds[NNS], sock[2] = { -1, -1 }, master = -1, ret, status;
+	int fds[NNS], sock[2] = { -1, -1 }, master = -1, root_fd = -1, ret, status;
 	pid_t helper, pid = -1;
 	size_t i;
 
@@ -220,6 +227,14 @@ int ctr_exec(const char *id, const struct ctr_exec_opts *o)
 		ret = make_process(&s, o);
 	if (!ret)
 		ret = open_namespaces(st.pid, fds);
+	if (!ret && fds[MNT_NS] < 0) {
+		snprintf(msg, sizeof(msg), "/proc/%d/root", (int)st.pid);
+		root_fd = open(msg, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root_fd < 0) {
+			ret = -errno;
+			ctr_err("exec: %s: %s", msg, strerror(errno));
+		}
+	}
 	if (ret)
 		goto out;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock)) {
@@ -229,7 +244,7 @@ int ctr_exec(const char *id, const struct ctr_exec_opts *o)
 	helper = fork();
 	if (helper == 0) {
 		close(sock[0]);
-		_exit(join_and_fork(&s, fds, sock[1]) ? 1 : 0);
+		_exit(join_and_fork(&s, fds, root_fd, sock[1]) ? 1 : 0);
 	}
 	close(sock[1]);
 	sock[1] = -1;
@@ -285,6 +300,8 @@ out:
 	for (i = 0; i < NNS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	if (root_fd >= 0)
+		close(root_fd);
 	ctr_spec_free(&s);
 	return ret;
 }

@@ -27,6 +27,18 @@ static json_object *strings(const char *const *v, size_t n)
 	return a;
 }
 
+/* Every option mount.c takes (its table is the one list). */
+static json_object *mount_options(void)
+{
+	json_object *a = json_object_new_array();
+	const char *name;
+	size_t i;
+
+	for (i = 0; (name = ctr_mount_option_name(i)); i++)
+		json_object_array_add(a, json_object_new_string(name));
+	return a;
+}
+
 static json_object *flag(const char *key, bool on)
 {
 	json_object *o = json_object_new_object();
@@ -92,11 +104,6 @@ int ctr_features(void)
 		"prestart", "createRuntime", "createContainer", "startContainer", "poststart",
 		"poststop",
 	};
-	static const char *const mount_options[] = {
-		"bind", "defaults", "dev", "exec", "nodev", "nodiratime", "noatime", "noexec",
-		"nosuid", "private", "rbind", "relatime", "ro", "rprivate", "rshared", "rslave",
-		"runbindable", "rw", "shared", "slave", "strictatime", "suid", "sync", "unbindable",
-	};
 	static const char *const namespaces[] = {
 		"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts",
 	};
@@ -108,7 +115,7 @@ int ctr_features(void)
 	json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
 	json_object_object_add(o, "ociVersionMax", json_object_new_string("1.1.0"));
 	json_object_object_add(o, "hooks", strings(hooks, LEN(hooks)));
-	json_object_object_add(o, "mountOptions", strings(mount_options, LEN(mount_options)));
+	json_object_object_add(o, "mountOptions", mount_options());
 	json_object_object_add(linux, "namespaces", strings(namespaces, LEN(namespaces)));
 	json_object_object_add(linux, "capabilities", capabilities());
 	json_object_object_add(cgroup, "v2", json_object_new_boolean(true));

@@ -140,7 +140,7 @@ int ctr_run_hooks(const struct ctr_spec *s, const char *name, const struct ctr_s
 
 	if (!s->hooks || !json_object_object_get_ex(s->hooks, name, NULL))
 		return 0;
-	state = ctr_state_json(st);
+	state = ctr_spec_state_json(st);
 	ret = ctr_run_hooks_with(s, name, json_object_to_json_string_ext(state,
 			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(state);

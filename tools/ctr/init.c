@@ -29,6 +29,7 @@
 #include "seccomp.h"
 
 static int sync_fd = -1;
+static scmp_filter_ctx filter;	/* loaded at exec: with no_new_privs */
 
 /* Report to ctr create (or exec) and fail. */
 int ctr_init_fail(const char *fmt, ...)
@@ -105,63 +106,48 @@ static void proc_fd_path(char *buf, size_t len, int fd)
 	snprintf(buf, len, "/proc/self/fd/%d", fd);
 }
 
-static int do_mount(int root_fd, const struct ctr_mount *m)
+static int switch_root(const struct ctr_spec *s)
 {
-	struct stat st;
-	bool file = false;
-	char target[64];
-	unsigned long rw_flags = m->flags & ~(MS_BIND | MS_REC);
-	int fd, ret;
-
-	if (m->bind) {
-		if (!m->source || stat(m->source, &st))
-			return fail("bind mount source %s of %s: %s", m->source ? m->source : "(none)",
-				    m->dest, strerror(errno));
-		file = !S_ISDIR(st.st_mode);
-	}
-	fd = ctr_mkpath_in_root(root_fd, m->dest, file);
-	if (fd < 0)
-		return fail("mount destination %s inside the rootfs: %s", m->dest, strerror(errno));
-	proc_fd_path(target, sizeof(target), fd);
-	if (m->bind) {
-		ret = mount(m->source, target, NULL, MS_BIND | (m->recursive ? MS_REC : 0), NULL);
-		/*
-		 * Bind mounts take their flags only on a remount, of the new
-		 * mount: open the destination again, fd still names the one below.
-		 */
-		if (!ret && rw_flags) {
-			close(fd);
-			fd = ctr_open_in_root(root_fd, m->dest, O_PATH);
-			proc_fd_path(target, sizeof(target), fd);
-			ret = fd < 0 ? -1 : mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | rw_flags, NULL);
-		}
-	} else if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2")) {
-		ret = mount("cgroup2", target, "cgroup2", rw_flags, NULL);
+	if (chdir(s->root))
+		return fail("chdir %s: %s", s->root, strerror(errno));
+	/*
+	 * No mount namespace of its own, as runc allows: a chroot into the
+	 * rootfs (pivot_root would move the host's root).  Its mounts are in
+	 * the host's mount table, as with runc, and stay there.
+	 */
+	if (!ctr_spec_has_ns(s, CLONE_NEWNS)) {
+		if (chroot("."))
+			return fail("chroot %s: %s", s->root, strerror(errno));
 	} else {
-		ret = mount(m->source ? m->source : m->type, target, m->type, rw_flags,
-			    m->data[0] ? m->data : NULL);
+		/* pivot_root(".", "."): the old root lands under the new one, then goes. */
+		if (syscall(SYS_pivot_root, ".", "."))
+			return fail("pivot_root: %s", strerror(errno));
+		if (umount2(".", MNT_DETACH))
+			return fail("detaching the old root: %s", strerror(errno));
 	}
-	if (!ret && m->propagation)
-		ret = mount(NULL, target, NULL, m->propagation, NULL);
-	if (fd >= 0)
-		close(fd);
-	if (ret)
-		return fail("mounting %s (%s) on %s: %s", m->source ? m->source : "-",
-			    m->bind ? "bind" : m->type, m->dest, strerror(errno));
+	if (chdir("/"))
+		return fail("chdir /: %s", strerror(errno));
 	return 0;
 }
 
-static int switch_root(const char *root)
+static int write_sysctls(const struct ctr_spec *s)
 {
-	if (chdir(root))
-		return fail("chdir %s: %s", root, strerror(errno));
-	/* pivot_root(".", "."): the old root lands under the new one, then goes. */
-	if (syscall(SYS_pivot_root, ".", "."))
-		return fail("pivot_root: %s", strerror(errno));
-	if (umount2(".", MNT_DETACH))
-		return fail("detaching the old root: %s", strerror(errno));
-	if (chdir("/"))
-		return fail("chdir /: %s", strerror(errno));
+	if (!s->sysctl)
+		return 0;
+	json_object_object_foreach(s->sysctl, key, val) {
+		char path[512], *p;
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/sys/%s", key);
+		for (p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, json_object_get_string(val),
+				    strlen(json_object_get_string(val))) < 0)
+			return fail("sysctl %s: %s", key, strerror(errno));
+		close(fd);
+	}
 	return 0;
 }
 
@@ -225,18 +211,22 @@ static int mask_paths(const struct ctr_spec *s)
 /* Mounts and devices, all below the rootfs: before the createContainer hooks. */
 static int prepare_rootfs(struct ctr_spec *s)
 {
+	bool own_ns = ctr_spec_has_ns(s, CLONE_NEWNS);
 	int root_fd, i;
 
 	/* Nothing mounted here may propagate back to the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+	if (own_ns && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return fail("making the mount tree private: %s", strerror(errno));
 	if (mount(s->root, s->root, NULL, MS_BIND | MS_REC, NULL))
 		return fail("bind-mounting the rootfs %s: %s", s->root, strerror(errno));
+	/* In the host's mount namespace: only this new tree is made private. */
+	if (!own_ns && mount(NULL, s->root, NULL, MS_REC | MS_PRIVATE, NULL))
+		return fail("making the rootfs mount private: %s", strerror(errno));
 	root_fd = open(s->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
 		return fail("rootfs %s: %s", s->root, strerror(errno));
 	for (i = 0; i < s->nmounts; i++)
-		if (do_mount(root_fd, &s->mounts[i]))
+		if (ctr_do_mount(root_fd, &s->mounts[i]))
 			return -1;
 	if (ctr_make_devices(s, root_fd))
 		return -1;
@@ -244,13 +234,16 @@ static int prepare_rootfs(struct ctr_spec *s)
 	return 0;
 }
 
+/* Sysctls before the read-only paths: /proc/sys is one of them. */
 static int enter_rootfs(struct ctr_spec *s)
 {
-	if (switch_root(s->root))
+	bool own_ns = ctr_spec_has_ns(s, CLONE_NEWNS);
+
+	if (switch_root(s))
 		return -1;
-	if (mount(NULL, "/", NULL, s->rootfs_propagation, NULL))
+	if (own_ns && mount(NULL, "/", NULL, s->rootfs_propagation, NULL))
 		return fail("rootfsPropagation: %s", strerror(errno));
-	if (mask_paths(s))
+	if (write_sysctls(s) || mask_paths(s))
 		return -1;
 	if (s->root_readonly &&
 	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL))
@@ -288,27 +281,6 @@ static bool new_cgroup_ns(const struct ctr_spec *s)
 		if (s->ns[i].type == CLONE_NEWCGROUP && !s->ns[i].path)
 			return true;
 	return false;
-}
-
-static int write_sysctls(const struct ctr_spec *s)
-{
-	if (!s->sysctl)
-		return 0;
-	json_object_object_foreach(s->sysctl, key, val) {
-		char path[512], *p;
-		int fd;
-
-		snprintf(path, sizeof(path), "/proc/sys/%s", key);
-		for (p = path + 10; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, json_object_get_string(val),
-				    strlen(json_object_get_string(val))) < 0)
-			return fail("sysctl %s: %s", key, strerror(errno));
-		close(fd);
-	}
-	return 0;
 }
 
 static bool in_list(const int *v, int n, int c)
@@ -438,6 +410,48 @@ static int enter_cwd(const struct ctr_spec *s)
 	return ret;
 }
 
+static int set_rlimits(const struct ctr_spec *s)
+{
+	int i;
+
+	for (i = 0; i < s->nrlimits; i++) {
+		const struct ctr_rlimit *r = &s->rlimits[i];
+		struct rlimit cur;
+
+		if (!setrlimit(r->resource, &r->lim))
+			continue;
+		getrlimit(r->resource, &cur);
+		return fail("process.rlimits[%d] (soft %llu, hard %llu): %s%s", i,
+			    (unsigned long long)r->lim.rlim_cur, (unsigned long long)r->lim.rlim_max,
+			    strerror(errno), errno == EPERM && r->lim.rlim_max > cur.rlim_max ?
+			    " (raising the hard limit needs CAP_SYS_RESOURCE)" : "");
+	}
+	return 0;
+}
+
+/*
+ * The seccomp filter, built while create still waits so that any error
+ * fails it.  Without no_new_privs the kernel wants CAP_SYS_ADMIN for it,
+ * so it is loaded now, before the capabilities go (as runc does);
+ * with no_new_privs it waits until exec, after a trial load in a child.
+ */
+static int prepare_seccomp(const struct ctr_spec *s)
+{
+	int ret;
+
+	filter = ctr_seccomp_build(s->seccomp, s->no_new_privs);
+	if (!filter)
+		return fail("building the seccomp filter (linux.seccomp) failed");
+	ret = s->no_new_privs ? ctr_seccomp_try(filter) : seccomp_load(filter);
+	if (ret)
+		return fail("loading the seccomp filter (linux.seccomp): %s", strerror(-ret));
+	if (!s->no_new_privs) {
+		seccomp_release(filter);
+		filter = NULL;
+	}
+	return 0;
+}
+
 /*
  * The process's own settings, shared by the container's first process and
  * ctr exec: session, limits, cwd, identity, capabilities.  Leaves the
@@ -445,8 +459,6 @@ static int enter_cwd(const struct ctr_spec *s)
  */
 int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 {
-	int i;
-
 	/*
 	 * Nothing of ctr's may reach the workload: every fd but stdio closes
 	 * at exec (the caller's own were closed when ctr started).
@@ -459,13 +471,12 @@ int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 	 */
 	if (!s->terminal && setsid() < 0)
 		return fail("setsid: %s", strerror(errno));
-	for (i = 0; i < s->nrlimits; i++)
-		if (setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim))
-			return fail("setrlimit %d: %s", s->rlimits[i].resource, strerror(errno));
-	if (enter_cwd(s))
+	if (set_rlimits(s) || enter_cwd(s))
 		return -1;
 	if (s->has_umask)
 		umask(s->umask);
+	if (s->seccomp && prepare_seccomp(s))
+		return -1;
 	if (drop_bounding(s) || set_identity(s))
 		return -1;
 	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
@@ -475,11 +486,13 @@ int ctr_apply_process(const struct ctr_spec *s, char *prog, size_t len)
 	return 0;
 }
 
-/* The last step, after start: seccomp as close to exec as possible. */
+/* The last step, after start: a no_new_privs filter as close to exec as possible. */
 int ctr_exec_process(const struct ctr_spec *s, const char *prog)
 {
-	if (s->seccomp && ctr_seccomp_load(s->seccomp, s->no_new_privs)) {
-		ctr_err("loading the seccomp filter failed");
+	int ret = filter ? seccomp_load(filter) : 0;
+
+	if (ret) {
+		ctr_err("loading the seccomp filter (linux.seccomp): %s", strerror(-ret));
 		return -1;
 	}
 	execve(prog, s->argv, s->envp);
@@ -540,7 +553,7 @@ int ctr_init(struct ctr_spec *s, int sfd, int fifo_fd)
 	/* Still in the runtime's mount view: hook paths resolve there. */
 	if (ctr_run_hooks_with(s, "createContainer", state + 1))
 		return fail("a createContainer hook failed");
-	if (enter_rootfs(s) || write_sysctls(s))
+	if (enter_rootfs(s))
 		return -1;
 	if (s->terminal && ctr_tty_setup(&master))
 		return -1;

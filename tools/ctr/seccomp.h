@@ -5,12 +5,15 @@
 
 #include <stdbool.h>
 #include <json-c/json.h>
+#include <seccomp.h>
 
 #include "jv.h"
 
 /* Check the profile without loading it: 0, or -1 after an error message. */
 int ctr_seccomp_check(const struct jv *profile);
-/* Build and load the filter into this process. */
-int ctr_seccomp_load(json_object *profile, bool no_new_privs);
+/* The filter of a checked profile, or NULL after an error message. */
+scmp_filter_ctx ctr_seccomp_build(json_object *profile, bool no_new_privs);
+/* Whether the kernel takes the filter (a child loads it): 0 or -errno. */
+int ctr_seccomp_try(scmp_filter_ctx ctx);
 
 #endif /* CTR_SECCOMP_H */

@@ -128,77 +128,6 @@ static int parse_idmap(const struct jv *arr, struct ctr_idmap *map, int *count)
 
 static const struct {
 	const char *name;
-	unsigned long set, clear, propagation;
-} mount_opts[] = {
-	{ "ro", MS_RDONLY, 0, 0 }, { "rw", 0, MS_RDONLY, 0 },
-	{ "nosuid", MS_NOSUID, 0, 0 }, { "suid", 0, MS_NOSUID, 0 },
-	{ "nodev", MS_NODEV, 0, 0 }, { "dev", 0, MS_NODEV, 0 },
-	{ "noexec", MS_NOEXEC, 0, 0 }, { "exec", 0, MS_NOEXEC, 0 },
-	{ "noatime", MS_NOATIME, 0, 0 }, { "relatime", MS_RELATIME, 0, 0 },
-	{ "strictatime", MS_STRICTATIME, 0, 0 }, { "nodiratime", MS_NODIRATIME, 0, 0 },
-	{ "sync", MS_SYNCHRONOUS, 0, 0 }, { "defaults", 0, 0, 0 },
-	{ "bind", MS_BIND, 0, 0 }, { "rbind", MS_BIND | MS_REC, 0, 0 },
-	{ "private", 0, 0, MS_PRIVATE }, { "rprivate", 0, 0, MS_PRIVATE | MS_REC },
-	{ "shared", 0, 0, MS_SHARED }, { "rshared", 0, 0, MS_SHARED | MS_REC },
-	{ "slave", 0, 0, MS_SLAVE }, { "rslave", 0, 0, MS_SLAVE | MS_REC },
-	{ "unbindable", 0, 0, MS_UNBINDABLE }, { "runbindable", 0, 0, MS_UNBINDABLE | MS_REC },
-};
-
-static int parse_mount(const struct ctr_spec *s, struct ctr_mount *m, const struct jv *o)
-{
-	struct jv d = jv_key(o, "destination"), t = jv_key(o, "type"), src = jv_key(o, "source");
-	struct jv opts = jv_key(o, "options");
-	size_t i, j, n;
-
-	if (jv_need(o, jv_object(o), "an object") ||
-	    jv_need(&d, jv_string(&d, &m->dest), "an absolute path") ||
-	    jv_string(&t, &m->type) < 0 || jv_string(&src, &m->source) < 0 ||
-	    jv_array(&opts, &n) < 0)
-		return -EINVAL;
-	if (m->dest[0] != '/')
-		return jv_bad(&d, "expected an absolute path");
-	for (i = 0; i < n; i++) {
-		struct jv e = jv_at(&opts, i);
-		const char *opt;
-
-		if (jv_need(&e, jv_string(&e, &opt), "a mount option"))
-			return -EINVAL;
-		for (j = 0; j < LEN(mount_opts); j++)
-			if (!strcmp(opt, mount_opts[j].name))
-				break;
-		if (j < LEN(mount_opts)) {
-			m->flags = (m->flags | mount_opts[j].set) & ~mount_opts[j].clear;
-			m->propagation |= mount_opts[j].propagation;
-			continue;
-		}
-		/* Anything else is filesystem data (mode=755, size=65536k, ...). */
-		if (strlen(m->data) + strlen(opt) + 2 > sizeof(m->data))
-			return jv_bad(&opts, "expected options shorter than %zu bytes in all",
-				      sizeof(m->data));
-		if (m->data[0])
-			strcat(m->data, ",");
-		strcat(m->data, opt);
-	}
-	m->bind = m->flags & MS_BIND;
-	m->recursive = m->flags & MS_REC;
-	if (m->type && !strcmp(m->type, "bind"))
-		m->bind = true;
-	if (!m->bind && !m->type)
-		return jv_bad(o, "expected a \"type\" or a bind option");
-	if (m->bind && !m->source)
-		return jv_bad(&src, "missing (a bind mount needs a source)");
-	/* The runtime spec: a relative source is relative to the bundle. */
-	if (m->bind && m->source[0] != '/') {
-		if ((size_t)snprintf(m->source_path, sizeof(m->source_path), "%s/%s", s->bundle,
-				     m->source) >= sizeof(m->source_path))
-			return jv_bad(&src, "expected a shorter path");
-		m->source = m->source_path;
-	}
-	return 0;
-}
-
-static const struct {
-	const char *name;
 	int resource;
 } rlimit_names[] = {
 	{ "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_CPU", RLIMIT_CPU },
@@ -397,6 +326,7 @@ static int parse_resources(struct ctr_spec *s, const struct jv *r)
 	/* The conversion crun and runc use: shares 2..262144 to weight 1..10000. */
 	if (sh > 0)
 		s->limits.cpu_weight = 1 + ((sh - 2) * 9999) / 262142;
+	s->cpu_shares_default = sh == 1024;
 	return 0;
 }
 
@@ -431,8 +361,65 @@ static int parse_paths(const struct jv *arr, char ***out)
 	return 0;
 }
 
+/*
+ * The namespace a sysctl is set in, as runc checks it: a sysctl of none
+ * (or of one the container shares) is the host's own.
+ */
+static int sysctl_ns(const char *key)
+{
+	static const char *const ipc[] = {
+		"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+		"kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+	};
+	char k[256], *p;
+	size_t i;
+
+	snprintf(k, sizeof(k), "%s", key);
+	for (p = k; *p; p++)
+		if (*p == '/')
+			*p = '.';
+	for (i = 0; i < LEN(ipc); i++)
+		if (!strcmp(k, ipc[i]))
+			return CLONE_NEWIPC;
+	if (!strncmp(k, "fs.mqueue.", 10))
+		return CLONE_NEWIPC;
+	if (!strncmp(k, "net.", 4))
+		return CLONE_NEWNET;
+	if (!strcmp(k, "kernel.hostname") || !strcmp(k, "kernel.domainname"))
+		return CLONE_NEWUTS;
+	return 0;
+}
+
+/* A namespace of @type not ctr's own: a new one, or a path to another (Podman's netns). */
+static bool own_ns(const struct ctr_spec *s, int type)
+{
+	static const struct {
+		int type;
+		const char *file;
+	} files[] = {
+		{ CLONE_NEWNET, "/proc/self/ns/net" }, { CLONE_NEWIPC, "/proc/self/ns/ipc" },
+		{ CLONE_NEWUTS, "/proc/self/ns/uts" },
+	};
+	struct stat theirs, ours;
+	size_t i;
+	int j;
+
+	for (j = 0; j < s->nns && s->ns[j].type != type; j++)
+		;
+	if (j == s->nns)
+		return false;
+	if (!s->ns[j].path)
+		return true;
+	for (i = 0; i < LEN(files) && files[i].type != type; i++)
+		;
+	return i < LEN(files) && !stat(s->ns[j].path, &theirs) && !stat(files[i].file, &ours) &&
+	       (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev);
+}
+
 static int parse_sysctl(struct ctr_spec *s, const struct jv *o)
 {
+	int ns;
+
 	if (jv_object(o) < 0)
 		return -EINVAL;
 	s->sysctl = o->o;
@@ -448,6 +435,12 @@ static int parse_sysctl(struct ctr_spec *s, const struct jv *o)
 		if (!key[0] || strlen(key) > 200 || strspn(key, "abcdefghijklmnopqrstuvwxyz"
 				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./") != strlen(key))
 			return jv_bad(&e, "expected a sysctl name (letters, digits, _ - . /)");
+		ns = sysctl_ns(key);
+		if (!ns)
+			return jv_bad(&e, "not in a namespace of the container's: it would change the host");
+		if (!own_ns(s, ns))
+			return jv_bad(&e, "needs a %s namespace of the container's own (it would change the host's)",
+				      ns == CLONE_NEWNET ? "network" : ns == CLONE_NEWIPC ? "ipc" : "uts");
 	}
 	return 0;
 }
@@ -508,6 +501,9 @@ static int parse_linux(struct ctr_spec *s, const struct jv *l)
 	if (jv_string(&prop, &p) < 0)
 		return -EINVAL;
 	if (p) {
+		/* Without one it would be the host's "/" that changes. */
+		if (!ctr_spec_has_ns(s, CLONE_NEWNS))
+			return jv_bad(&prop, "needs a mount namespace (linux.namespaces: {\"type\": \"mount\"})");
 		if (!strcmp(p, "shared") || !strcmp(p, "rshared"))
 			s->rootfs_propagation = MS_SHARED | MS_REC;
 		else if (!strcmp(p, "slave") || !strcmp(p, "rslave"))
@@ -556,6 +552,23 @@ static int parse_root(struct ctr_spec *s, const struct jv *top)
 	return 0;
 }
 
+/* The annotation CTR_RESOURCES_ANNOTATION: may limits this host cannot enforce be dropped? */
+static int parse_resources_policy(struct ctr_spec *s, const struct jv *ann)
+{
+	struct jv v = jv_key(ann, CTR_RESOURCES_ANNOTATION);
+	const char *policy = NULL;
+	int ret = jv_string(&v, &policy);
+
+	s->limits_best_effort = false;
+	if (ret <= 0 || !strcmp(policy, "required"))
+		return ret;
+	if (strcmp(policy, "best-effort"))
+		return jv_bad(&v, "expected \"required\" (the default) or \"best-effort\", not \"%s\"",
+			      policy);
+	s->limits_best_effort = true;
+	return 0;
+}
+
 int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 {
 	struct jv top = jv_root(json, file), ver = jv_key(&top, "ociVersion");
@@ -576,7 +589,7 @@ int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 	if (jv_string(&host, &s->hostname) < 0 || jv_string(&dom, &s->domainname) < 0 ||
 	    jv_string_map(&ann) < 0)
 		return -EINVAL;
-	if (ctr_hooks_check(hooks.o, file))
+	if (parse_resources_policy(s, &ann) || ctr_hooks_check(hooks.o, file))
 		return -EINVAL;
 	s->hooks = hooks.o;
 	ret = parse_root(s, &top);
@@ -588,6 +601,13 @@ int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 		return ret;
 	if ((s->hostname || s->domainname) && !ctr_spec_has_ns(s, CLONE_NEWUTS))
 		return jv_bad(host.o ? &host : &dom, "needs a uts namespace");
+	/* It would be the host's mount table that keeps the read-only bind of the rootfs. */
+	if (s->root_readonly && !ctr_spec_has_ns(s, CLONE_NEWNS)) {
+		struct jv ro = jv_key(&top, "root");
+
+		ro = jv_key(&ro, "readonly");
+		return jv_bad(&ro, "true needs a mount namespace (linux.namespaces: {\"type\": \"mount\"})");
+	}
 	if (jv_array(&mounts, &n) < 0)
 		return -EINVAL;
 	s->mounts = calloc(n + 1, sizeof(*s->mounts));
@@ -596,7 +616,7 @@ int ctr_spec_parse(struct ctr_spec *s, json_object *json, const char *file)
 	for (i = 0; i < n; i++) {
 		struct jv m = jv_at(&mounts, i);
 
-		ret = parse_mount(s, &s->mounts[i], &m);
+		ret = ctr_parse_mount(s, &s->mounts[i], &m);
 		if (ret)
 			return ret;
 		s->nmounts++;

@@ -332,6 +332,35 @@ void ctr_rfc3339_nano(long long ns, char *buf, size_t len)
 	snprintf(buf + n, len - n, "%sZ", frac);
 }
 
+/* The annotations of the state, else of the saved config (create's hooks run before it is saved). */
+static json_object *state_annotations(const struct ctr_state *st)
+{
+	json_object *ann = NULL;
+	char rootfs[4200];
+
+	if (st->annotations)
+		return json_object_get(st->annotations);
+	from_saved_config(st, rootfs, sizeof(rootfs), &ann);
+	return ann;
+}
+
+/*
+ * The runtime-spec state alone, in the spec's order: what hooks read on
+ * stdin (runc gives them its specs.State, not the state verb's output).
+ */
+json_object *ctr_spec_state_json(const struct ctr_state *st)
+{
+	json_object *o = json_object_new_object(), *ann = state_annotations(st);
+
+	json_object_object_add(o, "ociVersion", json_object_new_string(CTR_OCI_VERSION));
+	json_object_object_add(o, "id", json_object_new_string(st->id));
+	json_object_object_add(o, "status", json_object_new_string(ctr_status(st)));
+	json_object_object_add(o, "pid", json_object_new_int(ctr_alive(st) ? st->pid : 0));
+	json_object_object_add(o, "bundle", json_object_new_string(st->bundle));
+	json_object_object_add(o, "annotations", ann ? ann : json_object_new_object());
+	return o;
+}
+
 /*
  * The runtime-spec state with runc's extra fields, in runc's order (plus
  * ctr's own, prefixed ctr_, in the saved file).  owner is "" as in runc's
@@ -339,7 +368,7 @@ void ctr_rfc3339_nano(long long ns, char *buf, size_t len)
  */
 json_object *ctr_state_json(const struct ctr_state *st)
 {
-	json_object *o = json_object_new_object(), *ann = NULL;
+	json_object *o = json_object_new_object(), *ann = state_annotations(st);
 	char buf[4200];
 
 	json_object_object_add(o, "ociVersion", json_object_new_string(CTR_OCI_VERSION));
@@ -347,13 +376,10 @@ json_object *ctr_state_json(const struct ctr_state *st)
 	json_object_object_add(o, "pid", json_object_new_int(ctr_alive(st) ? st->pid : 0));
 	json_object_object_add(o, "status", json_object_new_string(ctr_status(st)));
 	json_object_object_add(o, "bundle", json_object_new_string(st->bundle));
-	/* Both from the saved config while the state has none (create's hooks run before it is saved). */
-	from_saved_config(st, buf, sizeof(buf), st->annotations ? NULL : &ann);
+	from_saved_config(st, buf, sizeof(buf), NULL);
 	json_object_object_add(o, "rootfs", json_object_new_string(buf));
 	ctr_rfc3339_nano(created_ns(st), buf, sizeof(buf));
 	json_object_object_add(o, "created", json_object_new_string(buf));
-	if (st->annotations)
-		ann = json_object_get(st->annotations);
 	/* Left out when there are none, as runc does. */
 	if (ann && json_object_object_length(ann))
 		json_object_object_add(o, "annotations", json_object_get(ann));
