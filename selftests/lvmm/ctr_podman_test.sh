@@ -98,9 +98,10 @@ IMG=localhost/ctr-podman-test:1
 v2=no
 [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ] && v2=yes
 
-# tty_run CMD...: run CMD with a pseudo-terminal as its stdin/stdout.
+# tty_run CMD...: run CMD on a pseudo-terminal of its own.
+PTY=$(cd "$(dirname "$0")" && pwd)/pty_drive
 tty_run() {
-	script -qec "$*" /dev/null </dev/null | tr -d '\r\000'
+	"$PTY" --timeout 60 -- "$@" | tr -d '\r'
 }
 
 # The matrix: each case prints what it observed; its status is recorded.
@@ -123,7 +124,7 @@ case_bind_file_ro() {
 	pm run --rm -v "$tmp/hostfile:/etc/motd:ro" "$IMG" sh -c \
 		'cat /etc/motd; echo x >/etc/motd && echo writable || echo read-only'
 }
-case_tty() { tty_run "$tmp/pm" run --rm -it "$IMG" sh -c "'tty; echo done'"; }
+case_tty() { tty_run "$tmp/pm" run --rm -it "$IMG" sh -c 'tty; echo done'; }
 case_exit_code() { pm run --rm "$IMG" sh -c 'exit 7'; }
 case_detached() {
 	id=$(pm run -d --name d1 "$IMG" sh -c 'echo started; trap "echo got-term; exit 3" TERM; while :; do sleep 1; done') ||
@@ -132,7 +133,7 @@ case_detached() {
 	pm ps --format '{{.Names}} {{.Status}}' | sed 's/ Up .*/ Up/'
 	pm logs d1
 	pm exec d1 echo exec-ok
-	tty_run "$tmp/pm" exec -it d1 sh -c "'tty >/dev/null && echo exec-tty-ok'"
+	tty_run "$tmp/pm" exec -it d1 sh -c 'tty >/dev/null && echo exec-tty-ok'
 	pm pause d1 >/dev/null && pm inspect --format '{{.State.Status}}' d1
 	pm unpause d1 >/dev/null && pm inspect --format '{{.State.Status}}' d1
 	pm stop -t 10 d1 >/dev/null
