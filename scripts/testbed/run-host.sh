@@ -1,7 +1,8 @@
 #!/bin/bash
 # The tests that run on this machine itself rather than in a test VM
-# (ctr on the host's own cgroup layout, alone and under Podman), framed like a boot's output so
-# parse-results.sh scores them alike. usage: run-host.sh OUTDIR
+# (ctr on the host's own cgroup layout: alone, under Podman and under
+# containerd), framed like a boot's output so parse-results.sh scores them
+# alike. usage: run-host.sh OUTDIR
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -25,6 +26,7 @@ busybox=$(command -v busybox)
 	peer=crun
 	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || peer=runc
 	host_test ctr_podman_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$peer" "$busybox"
+	host_test ctr_containerd_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$busybox"
 	echo "@@LVMM-DONE@@"
 } >"$out/results.log"
 echo ok >"$out/status"
