@@ -7,10 +7,11 @@
 # runs with a storage root, a run root and a containers.conf of its own
 # (cgroupfs manager, no network, rlimits inside this shell's), so nothing
 # of the machine's own Podman is read or changed.
-# TAP output. usage: ctr_podman_test.sh CTR PEER BUSYBOX
-CTR_BIN=$(realpath "$1")
-PEER=$(command -v "$2")
-BUSYBOX=$3
+# TAP output. usage: ctr_podman_test.sh [CTR PEER BUSYBOX]
+# (the test bed's defaults: /usr/bin/ctr, crun, /bin/busybox)
+CTR_BIN=$(realpath "${1:-/usr/bin/ctr}")
+PEER=$(command -v "${2:-crun}")
+BUSYBOX=${3:-/bin/busybox}
 n=0 failed=0
 
 if [ "$(id -u)" != 0 ]; then
@@ -24,7 +25,7 @@ if ! command -v podman >/dev/null 2>&1 || ! command -v conmon >/dev/null 2>&1; t
 fi
 if [ -z "$PEER" ]; then
 	echo "1..1"
-	echo "not ok 1 - the peer runtime $2 is installed"
+	echo "not ok 1 - the peer runtime ${2:-crun} is installed"
 	exit 1
 fi
 
