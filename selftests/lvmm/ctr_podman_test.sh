@@ -53,6 +53,9 @@ default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
 pids_limit = 0
 netns = "none"
 [engine]
+# Runtimes that take --log FILE --log-format json (where conmon then
+# reads their errors; stderr is the container's): ctr does, as runc.
+runtime_supports_json = ["crun", "runc", "ctr"]
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "$tmp/events.log"
@@ -102,7 +105,10 @@ v2=no
 # tty_run CMD...: run CMD on a pseudo-terminal of its own.
 PTY=$(cd "$(dirname "$0")" && pwd)/pty_drive
 tty_run() {
-	"$PTY" --timeout 60 -- "$@" | tr -d '\r'
+	rc=0
+	"$PTY" --timeout 60 -- "$@" >"$tmp/tty.out" || rc=$?
+	tr -d '\r' <"$tmp/tty.out"
+	return $rc
 }
 
 # The matrix: each case prints what it observed; its status is recorded.
