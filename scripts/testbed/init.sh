@@ -26,6 +26,8 @@ mount -t sysfs sys /sys
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts	# ptys for the tests
+mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm	# POSIX shm (Podman's locks)
+mkdir -p /var/tmp	# FHS; containers/storage puts its temporary files there
 
 # Since Linux 6.12 KVM takes the CPU's virtualization when kvm.ko loads
 # (kvm.enable_virt_at_load=1), not when it creates its first VM, and so

@@ -58,6 +58,7 @@ netns = "none"
 runtime_supports_json = ["crun", "runc", "ctr"]
 cgroup_manager = "cgroupfs"
 events_logger = "file"
+image_copy_tmp_dir = "$tmp/libpod"
 events_logfile_path = "$tmp/events.log"
 EOF
 export CONTAINERS_CONF="$tmp/containers.conf"
@@ -96,11 +97,14 @@ if ! RT=$PEER pm import -q "$tmp/rootfs.tar" localhost/ctr-podman-test:1 >"$tmp/
 fi
 IMG=localhost/ctr-podman-test:1
 
+# The test bed boots without cgroupfs: mount cgroup v2 as ctr_test.sh does.
+[ -d /sys/fs/cgroup ] && ! grep -q ' /sys/fs/cgroup ' /proc/mounts &&
+	mount -t cgroup2 none /sys/fs/cgroup
 # Where the limits can be enforced: a cgroup v2 hierarchy with the memory
 # and pids controllers (the test bed); on a hybrid host they live on v1,
 # where only the peer (runc) applies them and ctr must refuse.
 v2=no
-[ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ] && v2=yes
+grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts && v2=yes
 
 # tty_run CMD...: run CMD on a pseudo-terminal of its own.
 PTY=$(cd "$(dirname "$0")" && pwd)/pty_drive
