@@ -19,8 +19,10 @@ if ! {
 	make -C "$TOPDIR" tools
 	# bench boots Debian's kernel as a guest (linux_bench.sh); demo none
 	guests=
-	[ "$mode" != bench ] || guests=debian
-	bash "$TESTBED_DIR/stage.sh" "$kind" "$out" "$guests"
+	# and carries Podman for podman_bench.sh
+	engines=
+	[ "$mode" != bench ] || guests=debian engines=1
+	LVMM_IMAGE_ENGINES=$engines bash "$TESTBED_DIR/stage.sh" "$kind" "$out" "$guests"
 } >"$out/build.log" 2>&1; then
 	tail -n 30 "$out/build.log" >&2
 	echo "$mode: build failed (log: $out/build.log)" >&2
@@ -61,5 +63,5 @@ for bed in $beds; do
 	[ ! -f "$dir/results.log" ] || results+=("$dir/results.log")
 done
 # The ratio lines of every bed that ran, last.
-[ "$mode" != bench ] || [ ${#results[@]} -eq 0 ] || grep -h 'ratio lvmm/kvm\|ctr ratio' "${results[@]}" || true
+[ "$mode" != bench ] || [ ${#results[@]} -eq 0 ] || grep -h 'ratio lvmm/kvm\|ctr ratio\|podman ratio' "${results[@]}" || true
 exit "$rc"

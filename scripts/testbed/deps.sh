@@ -10,10 +10,13 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
       libnl-genl-3-dev libnl-3-dev pkg-config sparse
       bochs bochsbios vgabios isolinux syslinux-common xorriso
       libjson-c-dev libseccomp-dev libcap-dev crun runc lz4
-      dwarves debootstrap clang-14 libclang-rt-14-dev)
+      dwarves debootstrap clang-14 libclang-rt-14-dev
+      podman conmon golang-github-containers-common containerd)
 # dwarves: pahole, for the BTF of modules built against 6.12 (its headers
 # ship vmlinux); debootstrap: kdirs.sh's Debian 13 chroot for 7.x; lz4:
-# the small guest kernel's compression; clang-14: ctr's fuzzers.
+# the small guest kernel's compression; clang-14: ctr's fuzzers; podman,
+# conmon and containerd: the engines ctr runs under (their tests bring
+# their own configuration; nothing of theirs is enabled as a service).
 
 # QEMU 10 for the SVM beds comes from bookworm-backports (built for Debian
 # 12): a sources file of its own, and a pin that keeps every other package

@@ -26,6 +26,8 @@ mount -t sysfs sys /sys
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts	# ptys for the tests
+mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm	# POSIX shm (Podman's locks)
+mkdir -p /var/tmp	# FHS; containers/storage puts its temporary files there
 
 # Since Linux 6.12 KVM takes the CPU's virtualization when kvm.ko loads
 # (kvm.enable_virt_at_load=1), not when it creates its first VM, and so
@@ -81,18 +83,23 @@ check() {
 	done
 	# Selftests: one program per line, relative to /selftests. A
 	# second field raises that program's limit above lvmm.timeout
-	# ("-": the default), a third tags it: a bed may skip a tag.
-	[ -f /selftests/TESTS ] && while read -r t limit tag _; do
+	# ("-": the default), a third tags it (a comma list): a bed may
+	# skip tags (lvmm.skip_tag=, a comma list too).
+	[ -f /selftests/TESTS ] && while read -r t limit tags _; do
 		case $t in '' | '#'*) continue ;; esac
 		[ -z "$only" ] || [ "$t" = "$only" ] || continue
-		if [ -n "$skip_tag" ] && [ "$tag" = "$skip_tag" ]; then
-			echo "lvmm-test: $t not run in this bed ($tag)" >/dev/kmsg
+		skipped=
+		for tag in $(echo "$tags" | tr , ' '); do
+			case ",$skip_tag," in *",$tag,"*) skipped=$tag ;; esac
+		done
+		if [ -n "$skipped" ]; then
+			echo "lvmm-test: $t not run in this bed ($skipped)" >/dev/kmsg
 			continue
 		fi
 		case $limit in *[!0-9]* | '') limit=$timeout ;; esac
 		[ "$limit" -gt "$timeout" ] || limit=$timeout
 		pin=$on_vm_cpus
-		[ "$tag" != no-lvmm ] || pin=
+		case ",$tags," in *,no-lvmm,*) pin='' ;; esac
 		# shellcheck disable=SC2086 # $pin is empty or a command prefix
 		(cd /selftests && run "$t" $pin timeout -s KILL "$limit" "./$t")
 	done </selftests/TESTS

@@ -12,6 +12,7 @@
 #   /guests/initrd.cpio.gz                     <- busybox + linux-guest-init.sh + the
 #                                                 virtio modules ($LVMM_GUEST_MODULES), for them
 #   /usr/bin/ctr                               <- tools/ctr/ctr
+#   /usr/bin/podman, conmon + libraries        <- the host's (LVMM_IMAGE_ENGINES=1)
 #   /bench/* (executables), /bench.sh          <- tools/bench/
 #   /demo.sh                                   <- scripts/testbed/guest-demo.sh
 # usage: mkinitramfs.sh OUT.cpio.gz KVER LVMM_KO [MODULE.ko...]
@@ -118,6 +119,16 @@ for r in crun runc; do
 	p=$(command -v "$r") || continue
 	add "$p" "usr/bin/$r" dynamic-ok
 done
+# The engines ctr runs under (LVMM_IMAGE_ENGINES=1: the beds that run
+# selftests tagged "engines"; 40 MB that the others do without).
+if [ -n "${LVMM_IMAGE_ENGINES:-}" ]; then
+	for p in podman conmon; do
+		add "$(command -v "$p")" "usr/bin/$p" dynamic-ok
+	done
+	for f in /usr/share/containers/seccomp.json /etc/containers/policy.json; do
+		[ ! -f "$f" ] || install -D -m 644 "$f" "$root$f"
+	done
+fi
 for b in "$TOPDIR"/tools/bench/*; do
 	[ -f "$b" ] && [ -x "$b" ] || continue
 	case ${b##*/} in

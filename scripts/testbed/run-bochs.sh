@@ -37,7 +37,7 @@ append+=" clearcpuid=avx512f noxsave nowatchdog cryptomgr.notests audit=0 mitiga
 # Programs that never open /dev/lvmm (ctr's) already ran in QEMU; under
 # Bochs, ten times slower, they would only test the same kernel again.
 # lvmm.bed=bochs: tests that need a faster machine say so (a SKIP line).
-append+=" lvmm.skip_tag=no-lvmm lvmm.bed=bochs ${LVMM_APPEND:-}"
+append+=" lvmm.skip_tag=no-lvmm,engines lvmm.bed=bochs ${LVMM_APPEND:-}"
 
 mkdir -p "$out/iso/isolinux"
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$out/iso/isolinux/"

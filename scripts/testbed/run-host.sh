@@ -1,7 +1,8 @@
 #!/bin/bash
 # The tests that run on this machine itself rather than in a test VM
-# (ctr on the host's own cgroup layout), framed like a boot's output so
-# parse-results.sh scores them alike. usage: run-host.sh OUTDIR
+# (ctr on the host's own cgroup layout: alone, under Podman and under
+# containerd), framed like a boot's output so parse-results.sh scores them
+# alike. usage: run-host.sh OUTDIR
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -9,12 +10,23 @@ out=$1
 mkdir -p "$out"
 : >"$out/console.log"
 t0=$(date +%s)
+# host_test NAME LIMIT ARGS...: one program of selftests/lvmm, framed.
+host_test() {
+	local name=$1 limit=$2 rc=0
+	shift 2
+	echo "@@LVMM-BEGIN $name@@"
+	timeout -s KILL "$limit" sh "$TOPDIR/selftests/lvmm/$name" "$@" 2>&1 || rc=$?
+	echo "@@LVMM-END $name rc=$rc@@"
+}
+busybox=$(command -v busybox)
 {
-	echo "@@LVMM-BEGIN ctr_host_test.sh@@"
-	rc=0
-	timeout -s KILL 120 sh "$TOPDIR/selftests/lvmm/ctr_host_test.sh" \
-		"$TOPDIR/tools/ctr/ctr" "$(command -v busybox)" 2>&1 || rc=$?
-	echo "@@LVMM-END ctr_host_test.sh rc=$rc@@"
+	host_test ctr_host_test.sh 120 "$TOPDIR/tools/ctr/ctr" "$busybox"
+	# The engines, with the peer that runs on this host's cgroup layout
+	# (crun refuses a hybrid one).
+	peer=crun
+	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || peer=runc
+	host_test ctr_podman_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$peer" "$busybox"
+	host_test ctr_containerd_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$busybox"
 	echo "@@LVMM-DONE@@"
 } >"$out/results.log"
 echo ok >"$out/status"

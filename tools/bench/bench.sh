@@ -112,6 +112,7 @@ fi
 # the first bed only (QEMU, SVM); Bochs is several times slower.
 if [ "$VENDOR" = svm ] || [ -n "${BENCH_CTR:-}" ]; then
 	ctr_bench.sh || failed "container runtime comparison"
+	podman_bench.sh || failed "Podman comparison"
 fi
 if [ $fail -ne 0 ] || [ -z "$l" ] || [ -z "$k" ]; then
 	# No ratio line: make bench then shows this whole output.
