@@ -11,7 +11,7 @@
 # TAP output. usage: ctr_containerd_test.sh CTR BUSYBOX
 CTR_BIN=$(realpath "$1")
 BUSYBOX=$2
-n=0 failed=0
+. "$(cd "$(dirname "$0")" && pwd)/engine_matrix.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP containerd runs as root here"
@@ -27,18 +27,6 @@ if ! command -v containerd >/dev/null 2>&1 || ! command -v containerd-shim-runc-
 fi
 
 tmp=$(mktemp -d /tmp/ctr-containerd.XXXXXX)
-ok() { n=$((n + 1)); echo "ok $n - $1" >>"$tmp/tap"; }
-notok() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n - $1" >>"$tmp/tap"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f" >>"$tmp/tap"; done
-}
-finish() {
-	echo "1..$n"
-	cat "$tmp/tap"
-	[ $failed -eq 0 ]
-}
 
 sock=$tmp/containerd.sock
 cat >"$tmp/config.toml" <<EOF
@@ -123,11 +111,11 @@ done
 
 status() { cc t ls | awk -v c="$1" '$1 == c { print $3 }'; }
 # The matrix: each case prints what it observed; its status is recorded.
-case_echo() { cc run --rm --runc-binary "$RTW" "$IMG" "e-$RT" echo hello; }
-case_exit_code() { cc run --rm --runc-binary "$RTW" "$IMG" "x-$RT" sh -c 'exit 7'; }
+case_echo() { cc run --rm --runc-binary "$tmp/rt-$RT" "$IMG" "e-$RT" echo hello; }
+case_exit_code() { cc run --rm --runc-binary "$tmp/rt-$RT" "$IMG" "x-$RT" sh -c 'exit 7'; }
 case_lifecycle() {
 	cid=d-$RT
-	cc run -d --runc-binary "$RTW" "$IMG" "$cid" \
+	cc run -d --runc-binary "$tmp/rt-$RT" "$IMG" "$cid" \
 		sh -c 'trap "exit 3" TERM; while :; do sleep 1; done' || return 1
 	sleep 0.5
 	status "$cid"
@@ -148,7 +136,7 @@ case_lifecycle() {
 # (through the --log file in JSON that the shim reads back).
 case_exec_error() {
 	cid=f-$RT
-	cc run -d --runc-binary "$RTW" "$IMG" "$cid" sleep 1000 || return 1
+	cc run -d --runc-binary "$tmp/rt-$RT" "$IMG" "$cid" sleep 1000 || return 1
 	cc t exec --exec-id bad "$cid" /no/such/program 2>&1 | grep -o 'no/such/program' | head -n1
 	cc t kill -s KILL "$cid"
 	sleep 0.5
@@ -166,27 +154,8 @@ expected() {
 	esac
 }
 
-for RT in runc ctr; do
-	RTW=$tmp/rt-$RT
-	d=$tmp/out.$RT
-	mkdir -p "$d"
-	for c in $cases; do
-		rc=0
-		"case_$c" >"$d/$c.raw" 2>"$d/$c.err" || rc=$?
-		{ tr '\n' ' ' <"$d/$c.raw"; echo "rc=$rc"; } >"$d/$c"
-	done
-done
-
-for c in $cases; do
-	want=$(expected "$c")
-	if ! grep -Eq "$want" "$tmp/out.runc/$c"; then
-		notok "$c: runc (the peer) shows /$want/" "$tmp/out.runc/$c" "$tmp/out.runc/$c.err"
-	elif grep -Eq "$want" "$tmp/out.ctr/$c"; then
-		ok "$c: ctr as runc"
-	else
-		notok "$c: ctr as runc (wanted /$want/)" "$tmp/out.ctr/$c" "$tmp/out.ctr/$c.err"
-	fi
-done
+matrix_run "$cases" runc ctr
+matrix_score "$cases" runc ctr
 # The shim drives ctr with the verbs and flags it gives runc.
 verbs() { awk '{ for (i = 1; i <= NF; i++) if ($i !~ /^-/ && $(i-1) !~ /^--(root|log|log-format|bundle|pid-file|process|console-socket)$/) { print $i; break } }' "$1" | sort -u; }
 if [ -s "$tmp/calls.ctr" ] && [ "$(verbs "$tmp/calls.ctr")" = "$(verbs "$tmp/calls.runc")" ]; then

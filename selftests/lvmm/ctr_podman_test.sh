@@ -12,7 +12,7 @@
 CTR_BIN=$(realpath "${1:-/usr/bin/ctr}")
 PEER=$(command -v "${2:-crun}")
 BUSYBOX=${3:-/bin/busybox}
-n=0 failed=0
+. "$(cd "$(dirname "$0")" && pwd)/engine_matrix.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP Podman drives the runtimes as root here"
@@ -30,13 +30,6 @@ if [ -z "$PEER" ]; then
 fi
 
 tmp=$(mktemp -d /tmp/ctr-podman.XXXXXX)
-ok() { n=$((n + 1)); echo "ok $n - $1" >>"$tmp/tap"; }
-notok() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n - $1" >>"$tmp/tap"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f" >>"$tmp/tap"; done
-}
 
 # The engine's own world. Rlimits: Podman's defaults raise nofile and
 # nproc, which a shell without CAP_SYS_RESOURCE cannot, and Podman lowers
@@ -93,7 +86,7 @@ echo host-file >"$tmp/hostfile"
 tar -C "$tmp/rootfs" -cf "$tmp/rootfs.tar" .
 if ! RT=$PEER pm import -q "$tmp/rootfs.tar" localhost/ctr-podman-test:1 >"$tmp/import.out" 2>&1; then
 	notok "podman imports the busybox rootfs" "$tmp/import.out"
-	echo "1..$n"; cat "$tmp/tap"; exit 1
+	finish; exit 1
 fi
 IMG=localhost/ctr-podman-test:1
 
@@ -109,10 +102,10 @@ grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts && v2=yes
 # tty_run CMD...: run CMD on a pseudo-terminal of its own.
 PTY=$(cd "$(dirname "$0")" && pwd)/pty_drive
 tty_run() {
-	rc=0
-	"$PTY" --timeout 60 -- "$@" >"$tmp/tty.out" || rc=$?
+	tty_rc=0
+	"$PTY" --timeout 60 -- "$@" >"$tmp/tty.out" || tty_rc=$?
 	tr -d '\r' <"$tmp/tty.out"
-	return $rc
+	return $tty_rc
 }
 
 # The matrix: each case prints what it observed; its status is recorded.
@@ -200,45 +193,22 @@ expected() {
 	esac
 }
 
-for RT in "$PEER" "$CTR_BIN"; do
-	export RT
-	d=$tmp/out.${RT##*/}
-	mkdir -p "$d"
-	for c in $cases; do
-		rc=0
-		"case_$c" >"$d/$c.raw" 2>"$d/$c.err" || rc=$?
-		# One line per case: the output's lines joined, then the status.
-		{ tr '\n' ' ' <"$d/$c.raw"; echo "rc=$rc"; } >"$d/$c"
-	done
-done
-
-peer_d=$tmp/out.${PEER##*/} ctr_d=$tmp/out.${CTR_BIN##*/}
-for c in $cases; do
-	RT=$CTR_BIN want=$(expected "$c")
-	RT=$PEER peer_want=$(expected "$c")
-	# Where ctr cannot enforce a limit the peer enforces through cgroup
-	# v1, ctr must refuse the container (which runs without the limit)
-	# with an error naming the limit.
-	if [ $v2 = no ] && { [ "$c" = memory ] || [ "$c" = pids ]; }; then
-		if grep -Eq "$peer_want" "$peer_d/$c" && grep -q 'rc=[1-9]' "$ctr_d/$c" &&
-			grep -Eq "$(RT=$CTR_BIN expected echo)" "$ctr_d/echo" &&
-			grep -v warning "$ctr_d/$c.err" | grep -qi "${c%s}"; then
-			ok "$c: refused by ctr without cgroup v2 (${PEER##*/} applies it on v1)"
-		else
-			notok "$c: refused by ctr without cgroup v2 (${PEER##*/} applies it on v1)" \
-				"$peer_d/$c" "$ctr_d/$c" "$ctr_d/$c.err"
-		fi
-		continue
-	fi
-	if ! grep -Eq "$peer_want" "$peer_d/$c"; then
-		notok "$c: ${PEER##*/} (the peer) shows /$peer_want/" "$peer_d/$c" "$peer_d/$c.err"
-	elif grep -Eq "$want" "$ctr_d/$c"; then
-		ok "$c: ctr as ${PEER##*/}"
+# Where ctr cannot enforce a limit the peer enforces through cgroup v1,
+# ctr must refuse the container (which runs without the limit) with an
+# error naming the limit.
+compare_case() {
+	[ $v2 = no ] && { [ "$1" = memory ] || [ "$1" = pids ]; } || return 1
+	pd=$(matrix_out "$PEER") cd=$(matrix_out "$CTR_BIN")
+	if grep -Eq "$(RT=$PEER expected "$1")" "$pd/$1" && grep -q 'rc=[1-9]' "$cd/$1" &&
+		grep -Eq "$(RT=$CTR_BIN expected echo)" "$cd/echo" &&
+		grep -v warning "$cd/$1.err" | grep -qi "${1%s}"; then
+		ok "$1: refused by ctr without cgroup v2 (${PEER##*/} applies it on v1)"
 	else
-		notok "$c: ctr as ${PEER##*/} (wanted /$want/)" "$ctr_d/$c" "$ctr_d/$c.err"
+		notok "$1: refused by ctr without cgroup v2 (${PEER##*/} applies it on v1)" \
+			"$pd/$1" "$cd/$1" "$cd/$1.err"
 	fi
-done
+}
 
-echo "1..$n"
-cat "$tmp/tap"
-[ $failed -eq 0 ]
+matrix_run "$cases" "$PEER" "$CTR_BIN"
+matrix_score "$cases" "$PEER" "$CTR_BIN"
+finish
