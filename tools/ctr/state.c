@@ -179,7 +179,8 @@ int ctr_state_parse(struct ctr_state *st, json_object *o, const char *file)
 		return -EINVAL;
 	st->start_time = v;
 	v = 0;
-	if (jv_int(&created, 0, INT64_MAX, &v) < 0 || jv_string_map(&ann) < 0)
+	/* Seconds that still fit in nanoseconds (created_ns() multiplies). */
+	if (jv_int(&created, 0, INT64_MAX / 1000000000, &v) < 0 || jv_string_map(&ann) < 0)
 		return -EINVAL;
 	st->created = v;
 	v = 0;
