@@ -7,6 +7,7 @@
 #   svm-6.12   QEMU TCG, Debian's 6.12 (Debian 13's kernel), its own guest
 #   vmx-test   Bochs (Intel VMX), the test kernel
 #   vmx-stock  Bochs, Debian's stock kernel: vmctl's Linux guests
+#   vmx-6.12   Bochs, Debian's 6.12: the VMX backend's entry and exit paths
 #   host       ctr on this machine's own cgroup layout
 # plus "lint" (checkpatch, W=1, sparse against every kernel of kdirs.sh)
 # and "fuzz" (a short seeded run of ctr's config and state parsers under
@@ -15,7 +16,7 @@
 # phase's output is in $LVMM_OUT/logs/PHASE.log.
 # Environment (make check BEDS=... ONLY=... sets the first two):
 #   LVMM_BEDS   what to run, default "lint fuzz svm-test svm-stock vmx-test
-#               vmx-stock host"; svm-6.12 on request (the fast loop:
+#               vmx-stock vmx-6.12 host"; svm-6.12 on request (the fast loop:
 #               LVMM_BEDS=svm-test)
 #   LVMM_ONLY   one program of selftests/lvmm/TESTS to run in each bed
 #               (KUnit is left out then)
@@ -43,10 +44,10 @@ if [ -z "${LVMM_CHECK_GUARDED:-}" ]; then
 	exit $rc
 fi
 
-all_beds="lint fuzz svm-test svm-stock svm-6.12 vmx-test vmx-stock host"
+all_beds="lint fuzz svm-test svm-stock svm-6.12 vmx-test vmx-stock vmx-6.12 host"
 # svm-6.12 is not in the default yet: there modload_test's MemFree drift
 # over 50 loads is 4.5 MB, above its 4 MB bound (Documentation/testing.rst).
-default_beds="lint fuzz svm-test svm-stock vmx-test vmx-stock host"
+default_beds="lint fuzz svm-test svm-stock vmx-test vmx-stock vmx-6.12 host"
 beds=${LVMM_BEDS:-$default_beds}
 only=${LVMM_ONLY:-}
 for b in $beds; do
@@ -87,6 +88,7 @@ bed_guests() {
 	svm-6.12) echo "debian" ;;
 	vmx-test) echo "small" ;;
 	vmx-stock) echo "debian small" ;;
+	vmx-6.12) echo "" ;;
 	esac
 }
 bed_append() {
@@ -96,6 +98,8 @@ bed_append() {
 	# in vmx-test beside it, which checks vmctl's arguments only.
 	vmx-stock) a="lvmm.only=vmctl_linux_test.sh" ;;
 	vmx-test) a="lvmm.guest=none" ;;
+	# 6.12 under VMX: the backend's entry and exit paths (issue 16).
+	vmx-6.12) a="lvmm.only=exits_test" ;;
 	# Podman's matrix runs in one SVM bed (its image carries the engines;
 	# the Bochs beds skip ctr's tests anyway).
 	svm-test | svm-6.12) a="lvmm.skip_tag=engines" ;;
@@ -217,7 +221,11 @@ if want host; then
 	phase host-ctr bash "$TESTBED_DIR/run-host.sh" "$LVMM_OUT/host"
 	scored host
 fi
-for b in vmx-test vmx-stock; do
+if want vmx-6.12; then
+	stage vmx-6.12
+	phase_bg_start boot-vmx-6.12 boot_bochs vmx-6.12
+fi
+for b in vmx-test vmx-stock vmx-6.12; do
 	want "$b" || continue
 	phase_bg_wait "boot-$b"
 	scored "$b"
