@@ -25,24 +25,11 @@ for rt in ctr crun runc; do
 	if command -v $rt >/dev/null 2>&1; then runtimes="$runtimes $rt"
 	else say "$rt is not in the test VM: left out"; fi
 done
+. "$(dirname "$0")/rounds.sh"
+round_cmd() { (cd "$B" && rt_bench "$1" --root "$tmp/$1-state" run "b$2"); }
 fail=0
-i=0
-while [ $i -le "$ROUNDS" ]; do
-	for rt in $runtimes; do
-		(cd "$B" && rt_bench $rt --root "$tmp/$rt-state" run "b$i") 2>"$tmp/one" >/dev/null
-		line=$(grep '^wall_us=' "$tmp/one")
-		case $line in
-		*status=0) [ $i -eq 0 ] || echo "$line" >>"$tmp/$rt" ;;
-		*) say "$rt run failed: $(cat "$tmp/one")"; fail=1 ;;
-		esac
-	done
-	i=$((i + 1))
-done
-
-median() {	# field $2 of the lines in file $1
-	sed -n "s/.*$2=\([0-9]*\).*/\1/p" "$1" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
-}
+# shellcheck disable=SC2086 # the list of runtimes found
+rounds "$ROUNDS" $runtimes
 for rt in $runtimes; do
 	[ -s "$tmp/$rt" ] || continue
 	eval "t_$rt=$(median "$tmp/$rt" wall_us) m_$rt=$(median "$tmp/$rt" maxrss_kb)"

@@ -25,25 +25,12 @@ tar -C "$tmp/rootfs" -cf "$tmp/rootfs.tar" . &&
 	podman import -q "$tmp/rootfs.tar" localhost/bench:1 >/dev/null ||
 	{ say "FAILED: podman import"; exit 1; }
 
-fail=0 i=0
-while [ $i -le "$ROUNDS" ]; do
-	for rt in ctr crun; do
-		rt_bench podman --runtime "$(command -v $rt)" run --rm localhost/bench:1 /bin/true \
-			2>"$tmp/one" >/dev/null
-		line=$(grep '^wall_us=' "$tmp/one")
-		case $line in
-		*status=0) [ $i -eq 0 ] || echo "$line" >>"$tmp/$rt" ;;
-		*) say "podman --runtime $rt run failed: $(tail -n 3 "$tmp/one")"; fail=1 ;;
-		esac
-	done
-	i=$((i + 1))
-done
-median() {
-	sed -n 's/.*wall_us=\([0-9]*\).*/\1/p' "$1" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
-}
+. "$(dirname "$0")/rounds.sh"
+round_cmd() { rt_bench podman --runtime "$(command -v "$1")" run --rm localhost/bench:1 /bin/true; }
+fail=0
+rounds "$ROUNDS" ctr crun
 [ -s "$tmp/ctr" ] && [ -s "$tmp/crun" ] || { say "FAILED: no podman ctr/crun comparison"; exit 1; }
-c=$(median "$tmp/ctr") r=$(median "$tmp/crun")
+c=$(median "$tmp/ctr" wall_us) r=$(median "$tmp/crun" wall_us)
 awk -v c="$c" -v r="$r" -v n="$ROUNDS" 'BEGIN {
 	printf "bench: podman ratio ctr/crun: %.2f (podman run --rm IMAGE /bin/true: ctr %d us, crun %d us; median of %d)\n", c / r, c, r, n
 }'
