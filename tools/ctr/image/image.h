@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ctr-image: the image side of ctr (ctr runs it for `ctr images`, `ctr
+ * pull`, `ctr build`, ...).  It is an engine above the runtime, as Podman
+ * is above crun: it keeps images in a store, makes a bundle from one and
+ * runs the runtime (ctr) on it.  A program of its own so that the runtime
+ * stays one static binary without libcurl's forty libraries to load.
+ *
+ * The store (--store, default /var/lib/lvmm/ctr):
+ *   oci/                  an OCI image layout: skopeo and umoci read it as
+ *                         oci:STORE/oci:NAME (index.json: one manifest per
+ *                         name, annotation org.opencontainers.image.ref.name)
+ *   oci/blobs/sha256/HEX  every manifest, config and layer, content-addressed
+ *   layers/HEX/           each layer unpacked once (HEX: its diff_id), shared
+ *                         by every image and container that has it; overlayfs
+ *                         whiteouts in place of OCI's .wh. files
+ *   containers/ID/        a container made from an image: container.json,
+ *                         its bundle (config.json) and its overlay (upper/,
+ *                         work/, rootfs/)
+ *   tmp/                  blobs and layers being written (renamed when whole)
+ *   lock                  flock: one writer at a time
+ */
+#ifndef CTR_IMAGE_H
+#define CTR_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <json-c/json.h>
+
+#define IMG_DIGEST_LEN		72	/* "sha256:" + 64 hex + NUL, rounded up */
+#define IMG_MAX_MANIFEST	(4 << 20)	/* manifests, indexes, configs: bigger is refused */
+
+#define MT_OCI_MANIFEST		"application/vnd.oci.image.manifest.v1+json"
+#define MT_OCI_INDEX		"application/vnd.oci.image.index.v1+json"
+#define MT_OCI_CONFIG		"application/vnd.oci.image.config.v1+json"
+#define MT_OCI_LAYER		"application/vnd.oci.image.layer.v1.tar"
+#define MT_OCI_LAYER_GZIP	"application/vnd.oci.image.layer.v1.tar+gzip"
+#define MT_OCI_LAYER_ZSTD	"application/vnd.oci.image.layer.v1.tar+zstd"
+#define MT_DOCKER_MANIFEST	"application/vnd.docker.distribution.manifest.v2+json"
+#define MT_DOCKER_LIST		"application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_DOCKER_CONFIG	"application/vnd.docker.container.image.v1+json"
+#define MT_DOCKER_LAYER		"application/vnd.docker.image.rootfs.diff.tar.gzip"
+#define REF_NAME_ANNOTATION	"org.opencontainers.image.ref.name"
+
+/* messages: "ctr: ..." on stderr; img_err returns -1 for `return img_err(...)` */
+int img_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void img_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* rm -rf, without following symlinks or crossing mounts */
+int img_rmtree(const char *path);
+
+/* ---- digest.c: sha256 ---- */
+struct img_hash;
+struct img_hash *img_hash_new(void);
+void img_hash_update(struct img_hash *h, const void *data, size_t len);
+/* "sha256:HEX" into @out; frees @h. */
+void img_hash_final(struct img_hash *h, char out[IMG_DIGEST_LEN]);
+void img_digest_buf(const void *data, size_t len, char out[IMG_DIGEST_LEN]);
+/* "sha256:" and 64 lowercase hex digits, nothing else (it becomes a path). */
+bool img_digest_valid(const char *digest);
+/* The hex part of a valid digest. */
+const char *img_digest_hex(const char *digest);
+
+/* ---- store.c ---- */
+struct store {
+	char root[2048];
+	int lock_fd;		/* -1 until store_lock() */
+};
+
+/* Opens (and on first use creates) the store at @root. */
+int store_open(struct store *s, const char *root);
+/* Exclusive lock for the rest of the process: every verb that writes takes it. */
+int store_lock(struct store *s);
+/* "ROOT/SUB" */
+void store_path(const struct store *s, char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A fresh directory under tmp/ (removed by the caller, or by the next prune). */
+int store_tmpdir(struct store *s, char *out, size_t len);
+
+void blob_path(const struct store *s, const char *digest, char *out, size_t len);
+bool blob_exists(const struct store *s, const char *digest);
+
+/*
+ * Writing a blob: written to tmp/, hashed as it goes, and renamed into
+ * blobs/ only when whole and (if @expect is set) its digest matches.
+ */
+struct blob_writer {
+	struct store *s;
+	int fd;
+	char tmp[2100];
+	struct img_hash *hash;
+	uint64_t size;
+};
+int blob_writer_open(struct store *s, struct blob_writer *w);
+int blob_writer_write(struct blob_writer *w, const void *data, size_t len);
+/* @expect NULL: any digest; on mismatch the blob is dropped and an error printed. */
+int blob_writer_commit(struct blob_writer *w, const char *expect, char digest[IMG_DIGEST_LEN]);
+void blob_writer_abort(struct blob_writer *w);
+int blob_put(struct store *s, const void *data, size_t len, const char *expect,
+	     char digest[IMG_DIGEST_LEN]);
+/* A copy of the file @fd (read to its end) as a blob. */
+int blob_put_fd(struct store *s, int fd, const char *expect, char digest[IMG_DIGEST_LEN],
+		uint64_t *size);
+/* The whole blob (at most @max bytes: bigger is an error), digest checked. */
+int blob_read(const struct store *s, const char *digest, size_t max, char **data, size_t *len);
+/* A JSON blob (manifest, config), at most IMG_MAX_MANIFEST. */
+int blob_read_json(const struct store *s, const char *digest, json_object **out);
+
+/* ---- refs.c: names and index.json ---- */
+/*
+ * Names as users write them: [REGISTRY/]REPO[:TAG][@DIGEST].  A name
+ * without a tag gets ":latest"; nothing is prefixed (ctr has no default
+ * registry: push and pull name theirs).
+ */
+int ref_normalize(const char *in, char *out, size_t len);
+/* Split "host[:port]/repo:tag" (a first component with '.' ':' or "localhost" is a host). */
+int ref_split(const char *name, char *host, size_t hlen, char *repo, size_t rlen, char *tag,
+	      size_t tlen);
+
+struct image {
+	char name[512];			/* the name it was found by ("" by digest or id) */
+	char digest[IMG_DIGEST_LEN];	/* its manifest's */
+	char config_digest[IMG_DIGEST_LEN];	/* its id, as Podman's and Docker's */
+	json_object *manifest, *config;
+};
+/*
+ * An image by name (tag added), by its id or manifest digest, or by a
+ * prefix of at least 4 hex digits of its id; "not found" is printed.
+ */
+int image_find(const struct store *s, const char *ref, struct image *img);
+int __image_find(const struct store *s, const char *ref, struct image *img);	/* silent: -ENOENT */
+int image_load(const struct store *s, const char *manifest_digest, struct image *img);
+void image_free(struct image *img);
+
+/* index.json: the store's names.  Callers hold store_lock(). */
+json_object *index_read(const struct store *s);
+int index_write(const struct store *s, json_object *index);
+/* Points @name at @manifest_digest (moving it from another image). */
+int index_tag(struct store *s, const char *name, const char *manifest_digest, uint64_t size);
+int index_untag(struct store *s, const char *name);
+/* Every manifest digest index.json holds, named or not, in @out (NULL-terminated). */
+int index_manifests(const struct store *s, char ***out);
+/* The names of @digest (NULL-terminated, malloc'ed). */
+char **index_names(const struct store *s, const char *digest);
+void img_strv_free(char **v);
+
+/*
+ * Writes @config (a complete image config: rootfs.diff_ids and history
+ * included) and a manifest of @layers (an array of descriptors) and names
+ * it @name (NULL: unnamed).  The new image in @out (may be NULL).
+ */
+int image_write(struct store *s, json_object *config, json_object *layers, const char *name,
+		struct image *out);
+
+/* ---- layer.c: unpacking ---- */
+/*
+ * Unpacks layer blob @digest (tar, gzip or zstd) into layers/HEX(@diff_id)
+ * unless it is there: in a child chrooted into the new directory, with
+ * paths that leave it, device nodes and whiteouts of ".." refused; OCI
+ * whiteouts become overlayfs ones.  Atomic: a directory that exists is whole.
+ */
+int layer_unpack(struct store *s, const char *digest, const char *diff_id,
+		 char found[IMG_DIGEST_LEN]);	/* diff_id NULL: whatever it is, in @found */
+/* Every layer of @img unpacked. */
+int image_unpack(struct store *s, const struct image *img);
+void layer_dir(const struct store *s, const char *diff_id, char *out, size_t len);
+/* overlayfs lowerdir= for @img: its top layer first. */
+int image_lowerdir(const struct store *s, const struct image *img, char *out, size_t len);
+
+/* ---- diff.c: a directory as a layer ---- */
+/*
+ * Packs @dir as a gzip'ed tar layer blob.  @upper: @dir is an overlayfs
+ * upper directory, whose whiteouts (0/0 character devices, opaque
+ * directories) become OCI whiteouts.  The layer's descriptor (and its
+ * diff_id) in @desc / @diff_id; the unpacked copy is kept as well.
+ */
+int layer_from_dir(struct store *s, const char *dir, bool upper, json_object **desc,
+		   char diff_id[IMG_DIGEST_LEN]);
+
+/* ---- config.c: image configs ---- */
+/* A new config: os, architecture, empty rootfs, created now. */
+json_object *config_new(void);
+/* Appends a layer's diff_id (NULL: an empty history entry) and a history entry. */
+void config_add_layer(json_object *config, const char *diff_id, const char *created_by,
+		      bool empty_layer);
+/* config.config, created if absent. */
+json_object *config_runtime(json_object *config);
+/* RFC 3339 in UTC, now. */
+void img_now(char *buf, size_t len);
+
+/* ---- container.c: containers from images ---- */
+struct run_opts {
+	const char *image, *name, *entrypoint, *workdir, *user;
+	char **cmd;			/* after the image: replaces Cmd */
+	char **env;			/* -e K=V (NULL-terminated) */
+	char **volumes;			/* -v HOST:CTR[:ro] */
+	const char *memory, *cpus, *pids_limit;
+	bool rm, detach, tty, interactive, no_entrypoint;
+	bool keep_stdin;
+};
+int container_run(struct store *s, const struct run_opts *o, int *exit_status);
+/* Removes a container made by container_run (its overlay, bundle, runtime state). */
+int container_remove(struct store *s, const char *name, bool force);
+/* The upper directory of container @name, and the image it was made from. */
+int container_upper(const struct store *s, const char *name, char *upper, size_t len,
+		    char image_digest[IMG_DIGEST_LEN]);
+
+/* The runtime (ctr) beside this program, or on PATH. */
+const char *img_runtime(void);
+/* Runs @argv, waits; its exit status (128+N for signal N), -1 if it did not start. */
+int img_spawn(char *const argv[], const char *dir);
+
+/* ---- verbs (one per file where they grow) ---- */
+int images__list(struct store *s, int argc, char **argv);
+int image__inspect(struct store *s, int argc, char **argv);
+int image__tag(struct store *s, int argc, char **argv);
+int image__remove(struct store *s, int argc, char **argv);
+int images__prune(struct store *s, int argc, char **argv);
+int image__history(struct store *s, int argc, char **argv);
+int image__import(struct store *s, int argc, char **argv);
+int image__save(struct store *s, int argc, char **argv);
+int image__load(struct store *s, int argc, char **argv);
+int image__build(struct store *s, int argc, char **argv);
+int image__pull(struct store *s, int argc, char **argv);
+int image__push(struct store *s, int argc, char **argv);
+int registry__login(struct store *s, int argc, char **argv);
+int registry__logout(struct store *s, int argc, char **argv);
+int container__run_image(struct store *s, int argc, char **argv);
+int container__commit(struct store *s, int argc, char **argv);
+int containers__list_images(struct store *s, int argc, char **argv);
+int container__rm(struct store *s, int argc, char **argv);
+
+
+
+/* main.c */
+extern const char *img_state_root, *img_store_root;
+int img_verb_usage(FILE *f);
+/* images.c */
+int img_no_flags(int argc, char **argv);	/* 0, 1 (bad flag) or 2 (--help) */
+uint64_t image_size(const struct image *img);
+void img_human_size(uint64_t n, char *buf, size_t len);
+/* prune.c */
+int store_gc(struct store *s, int *blobs_removed, int *layers_removed);
+char **containers_images(const struct store *s);
+/* import.c */
+const char *layer_media_type(const struct store *s, const char *digest);
+#endif /* CTR_IMAGE_H */
