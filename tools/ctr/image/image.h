@@ -206,6 +206,19 @@ int container_remove(struct store *s, const char *name, bool force);
 int container_upper(const struct store *s, const char *name, char *upper, size_t len,
 		    char image_digest[IMG_DIGEST_LEN]);
 
+/*
+ * The base of container_run and of build's RUN: runs @argv (NULL: the
+ * image config's Entrypoint + Cmd) in a container whose root is an
+ * overlay of @lowerdir (image_lowerdir(); read-only) under @upper (a
+ * directory that keeps the changes; work/ beside it is made), with
+ * @runtime_cfg (an image config's "config": Env, WorkingDir, User) and
+ * @o's overrides (NULL: none).  Foreground, stdio inherited; the
+ * runtime's state and the mount are gone when it returns.  The exit
+ * status of the process in *@exit_status.
+ */
+int rootfs_exec(struct store *s, const char *lowerdir, const char *upper,
+		json_object *runtime_cfg, char **argv, const struct run_opts *o, int *exit_status);
+
 /* The runtime (ctr) beside this program, or on PATH. */
 const char *img_runtime(void);
 /* Runs @argv, waits; its exit status (128+N for signal N), -1 if it did not start. */
