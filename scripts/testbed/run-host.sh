@@ -27,6 +27,7 @@ busybox=$(command -v busybox)
 	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || peer=runc
 	host_test ctr_podman_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$peer" "$busybox"
 	host_test ctr_containerd_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$busybox"
+	host_test ctr_image_test.sh 120 "$TOPDIR/tools/ctr/ctr" "$busybox"
 	echo "@@LVMM-DONE@@"
 } >"$out/results.log"
 echo ok >"$out/status"
