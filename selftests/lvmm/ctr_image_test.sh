@@ -50,6 +50,8 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+# The plan comes first (parse-results.awk): results are collected and printed after it.
+exec 3>&1 >"$tmp/tap"
 ctr() { "$CTR_BIN" --store "$tmp/store" --root "$tmp/state" "$@"; }
 run() { ctr container run --rm "$@"; }
 
@@ -228,5 +230,6 @@ check "prune removes unnamed images" sh -c "\"$CTR_BIN\" --store $tmp/store imag
 expect "and named ones stay" "hi hi" sh -c "echo \$(\"$CTR_BIN\" --store $tmp/store --root $tmp/state container run --rm base cat /etc/hello) \$(\"$CTR_BIN\" --store $tmp/store --root $tmp/state container run --rm named cat /etc/hello)"
 check "prune --all removes every unused image" sh -c "\"$CTR_BIN\" --store $tmp/store image prune --all >/dev/null && [ \$(ls $tmp/store/oci/blobs/sha256 | wc -l) = 0 ] && [ \$(ls $tmp/store/layers | grep -vc empty) = 0 ]"
 
-echo "1..$n"
+echo "1..$n" >&3
+cat "$tmp/tap" >&3
 exit $fail
