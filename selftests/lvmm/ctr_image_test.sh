@@ -107,6 +107,13 @@ expect "-v ...:ro is read-only" "absent" sh -c "[ -e $tmp/vol/g ] && echo presen
 expect "--rm leaves no container behind" "0" sh -c "ls $tmp/store/containers | wc -l"
 expect "an unknown image is one clear error, status 125" "125 1" sh -c "\"$CTR_BIN\" --store $tmp/store --root $tmp/state container run --rm nosuch true 2>$tmp/e; echo \$? \$(grep -c 'not in the store' $tmp/e)"
 
+PTY=$(cd "$(dirname "$0")" && pwd)/pty_drive
+if [ -x "$PTY" ]; then
+	expect "-it: a shell on a terminal of its own, and its exit status" "/dev/pts/0 in-42 4" sh -c "\"$PTY\" --wait-for '#' --input 'tty; echo in-\$((6*7))\\nexit 4\\n' --timeout 20 -- \"$CTR_BIN\" --store $tmp/store --root $tmp/state container run --rm -it base /bin/sh >$tmp/pty; rc=\$?; echo \$(grep -o '^/dev/pts/[0-9]*' $tmp/pty) \$(grep -o '^in-[0-9]*' $tmp/pty) \$rc"
+else
+	not_ok "-it (pty_drive is built: make -C selftests/lvmm)"
+fi
+
 # An image with a config, made by umoci: Entrypoint, Cmd, Env, WorkingDir, User.
 rm -rf "$tmp/layout"
 skopeo copy -q "oci:$tmp/store/oci:base:latest" "oci:$tmp/layout:cfg" &&
