@@ -48,6 +48,7 @@ static int get_manifest(struct pull *p, const char *ref, const char *expect, cha
 	char url[1024], what[1200];
 
 	reg_path(url, sizeof(url), p->repo, "manifests", ref);
+	q.url = url;
 	snprintf(what, sizeof(what), "GET %s", url);
 	if (reg_do(p->r, &q, &resp))
 		return -1;
@@ -94,6 +95,7 @@ static int get_blob(struct pull *p, const char *digest, uint64_t max)
 		return 0;
 	}
 	reg_path(url, sizeof(url), p->repo, "blobs", digest);
+	q.url = url;
 	snprintf(what, sizeof(what), "GET %s", url);
 	if (blob_writer_open(p->s, &w))
 		return -1;

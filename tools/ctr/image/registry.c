@@ -39,6 +39,7 @@ struct reg {
 	enum auth_kind kind;
 	char realm[1024], service[256];
 	char *token, *token_scope;
+	curl_off_t max_speed;	/* CTR_REGISTRY_MAX_SPEED (bytes/s): a slow link, for tests */
 };
 
 /* What one transfer needs in curl's callbacks. */
@@ -316,6 +317,10 @@ static int attempt(struct reg *r, const struct reg_req *q, const char *auth, str
 	/* a transfer stalled for a minute is given up, not waited on forever */
 	curl_easy_setopt(r->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(r->curl, CURLOPT_LOW_SPEED_TIME, 60L);
+	if (r->max_speed) {
+		curl_easy_setopt(r->curl, CURLOPT_MAX_RECV_SPEED_LARGE, r->max_speed);
+		curl_easy_setopt(r->curl, CURLOPT_MAX_SEND_SPEED_LARGE, r->max_speed);
+	}
 	if (!r->o.tls_verify) {
 		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -610,6 +615,8 @@ struct reg *reg_open(const char *host, const struct reg_opts *o)
 	}
 	snprintf(r->host, sizeof(r->host), "%s", host);
 	r->o = *o;
+	if (getenv("CTR_REGISTRY_MAX_SPEED"))
+		r->max_speed = strtoll(getenv("CTR_REGISTRY_MAX_SPEED"), NULL, 10);
 	if (o->user) {
 		r->user = strdup(o->user);
 		r->pass = strdup(o->pass ? o->pass : "");
