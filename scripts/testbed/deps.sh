@@ -11,12 +11,17 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
       bochs bochsbios vgabios isolinux syslinux-common xorriso
       libjson-c-dev libseccomp-dev libcap-dev crun runc lz4
       dwarves debootstrap clang-14 libclang-rt-14-dev
-      podman conmon golang-github-containers-common containerd)
+      podman conmon golang-github-containers-common containerd
+      libcurl4-openssl-dev libarchive-dev libzstd-dev docker-registry
+      apache2-utils skopeo umoci)
 # dwarves: pahole, for the BTF of modules built against 6.12 (its headers
 # ship vmlinux); debootstrap: kdirs.sh's Debian 13 chroot for 7.x; lz4:
 # the small guest kernel's compression; clang-14: ctr's fuzzers; podman,
 # conmon and containerd: the engines ctr runs under (their tests bring
-# their own configuration; nothing of theirs is enabled as a service).
+# their own configuration; nothing of theirs is enabled as a service);
+# libcurl, libarchive and libzstd: ctr-image; docker-registry (htpasswd
+# from apache2-utils), skopeo and umoci: ctr_registry_test.sh's registry
+# and its peers (the test starts its own registry).
 
 # QEMU 10 for the SVM beds comes from bookworm-backports (built for Debian
 # 12): a sources file of its own, and a pin that keeps every other package

@@ -20,6 +20,11 @@ if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP ctr-image unpacks layers in a chroot: root only"
 	exit 0
 fi
+if [ ! -x "$IMG" ]; then
+	echo "1..1"
+	echo "not ok 1 - $1 is built (make -C tools/ctr/image)"
+	exit 1
+fi
 for t in docker-registry skopeo umoci htpasswd openssl curl python3; do
 	if ! command -v $t >/dev/null 2>&1; then
 		echo "1..0 # SKIP $t is not installed (scripts/testbed/deps.sh installs it)"
