@@ -12,7 +12,7 @@
 # storage, a pull killed mid-layer; and logins: auth.json in Podman's
 # format, a wrong password, TLS with --cert-dir or --tls-verify=false.
 # TAP output. usage: ctr_registry_test.sh CTR_IMAGE BUSYBOX
-IMG=$(realpath "$1")
+IMG=$(realpath "$1" 2>/dev/null || echo "$1")
 BUSYBOX=$2
 n=0 failed=0
 
@@ -35,7 +35,7 @@ tmp=$(mktemp -d /tmp/ctr-registry.XXXXXX)
 pids=
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
+	[ -n "$KEEP" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 ok() { n=$((n + 1)); echo "ok $n - $1" >>"$tmp/tap"; }
@@ -392,7 +392,84 @@ else
 	notok "skopeo inspect --authfile takes ctr's auth.json (and fails without it)"
 fi
 check "REGISTRY_AUTH_FILE is login's default file" sh -c "REGISTRY_AUTH_FILE='$tmp/env.json' '$IMG' --store '$tmp/s1' login $C -u user -p pass '$S' && grep -q dXNlcjpwYXNz '$tmp/env.json'"
+mkdir -p "$tmp/home/.docker"
+printf '{"auths":{"https://%s":{"auth":"dXNlcjpwYXNz"}}}' "$S" >"$tmp/home/.docker/config.json"
+check "without an auth.json entry, Docker's ~/.docker/config.json is read" \
+	env HOME="$tmp/home" REGISTRY_AUTH_FILE="$tmp/none.json" "$IMG" --store "$tmp/s15" pull $C "$S/x:1"
 check "logout" ci s1 logout $A "$S"
 refused "after logout the registry refuses again" "run ctr login $S" ci s13 pull $A $C "$S/x:1"
 refused "a second logout says there was no login" "not logged in to $S" ci s1 logout $A "$S"
+# ---- a registry with token (Bearer) authentication, as Docker Hub's ----
+# The token server: JWTs signed with a key whose self-signed certificate
+# the registry trusts; credentials user:pass get the actions asked for,
+# anonymous requests none; every scope asked for is logged.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/tok.key" -out "$tmp/tok.crt" -days 2 \
+	-subj /CN=ctr-test-token >/dev/null 2>&1
+cat >"$tmp/token.py" <<'EOF'
+import base64, http.server, json, ssl, subprocess, sys, time, urllib.parse
+key, crt, log = sys.argv[2], sys.argv[3], open(sys.argv[4], "a")
+x5c = base64.b64encode(ssl.PEM_cert_to_DER_cert(open(crt).read())).decode()
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+        auth, user = self.headers.get("Authorization", ""), None
+        if auth.startswith("Basic "):
+            user, _, pw = base64.b64decode(auth[6:]).decode().partition(":")
+            if (user, pw) != ("user", "pass"):
+                self.send_response(401); self.end_headers(); return
+        access = []
+        for sc in q.get("scope", []):
+            log.write("scope %s user %s\n" % (sc, user)); log.flush()
+            t, name, actions = sc.split(":")
+            if user:
+                access.append({"type": t, "name": name, "actions": actions.split(",")})
+        now = int(time.time())
+        claims = {"iss": "ctr-test-issuer", "sub": user or "", "aud": q["service"][0], "exp": now + 300,
+                  "nbf": now - 10, "iat": now, "jti": str(now) + self.path, "access": access}
+        head = b64(json.dumps({"typ": "JWT", "alg": "RS256", "x5c": [x5c]}).encode())
+        body = head + "." + b64(json.dumps(claims).encode())
+        sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key], input=body.encode(),
+                             capture_output=True, check=True).stdout
+        out = json.dumps({"token": body + "." + b64(sig), "expires_in": 300}).encode()
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out))); self.end_headers(); self.wfile.write(out)
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+EOF
+tport=$(free_port)
+python3 "$tmp/token.py" "$tport" "$tmp/tok.key" "$tmp/tok.crt" "$tmp/token.log" 2>"$tmp/token.err" &
+pids="$pids $!"
+registry token "auth:
+  token:
+    realm: http://127.0.0.1:$tport/token
+    service: ctr-test
+    issuer: ctr-test-issuer
+    rootcertbundle: $tmp/tok.crt"
+T=127.0.0.1:$port
+TA="--authfile $tmp/tauth.json"
+refused "Bearer: a push without login fails and says to log in" "answered 401.*run ctr login $T" \
+	ci s1 push $TA $P "$R/x:1" "$T/x:1"
+refused "Bearer: a wrong password is refused by the token server" "token server refused the credentials of user" \
+	ci s1 login $TA $P -u user -p wrong "$T"
+check "Bearer: login" ci s1 login $TA $P -u user -p pass "$T"
+check "Bearer: push" ci s1 push $TA $P "$R/x:1" "$T/x:1"
+if grep -q "scope repository:x:pull,push user user" "$tmp/token.log"; then
+	ok "Bearer: push asked the token server for repository:x:pull,push"
+else
+	cp "$tmp/token.log" "$tmp/out"
+	notok "Bearer: push asked the token server for repository:x:pull,push"
+fi
+ci s1 push $TA $P "$R/x:1" "$T/w:1" >"$tmp/out" 2>&1
+if [ "$(grep -c 'mounted from x' "$tmp/out")" = 2 ] && grep -q "scope repository:x:pull user user" "$tmp/token.log"; then
+	ok "Bearer: a cross-repository mount gets a token for both repositories"
+else
+	cat "$tmp/token.log" >>"$tmp/out"
+	notok "Bearer: a cross-repository mount gets a token for both repositories"
+fi
+if ci s14 pull $TA $P "$T/w:1" >"$tmp/out" 2>&1 && same_files "$tmp/xroot" "$(layer_of s14)" >>"$tmp/out"; then
+	ok "Bearer: pull, the same files"
+else
+	notok "Bearer: pull, the same files"
+fi
 finish

@@ -292,6 +292,17 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return 0;
 }
 
+static struct curl_slist *header(struct curl_slist *h, const char *name, const char *val)
+{
+	char *line;
+
+	if (!val || asprintf(&line, "%s: %s", name, val) < 0)
+		return h;
+	h = curl_slist_append(h, line);
+	free(line);
+	return h;
+}
+
 /* One HTTP exchange; @auth a whole Authorization header or NULL. */
 static int attempt(struct reg *r, const struct reg_req *q, const char *auth, struct reg_resp *resp,
 		   CURLcode *cc)
@@ -299,7 +310,7 @@ static int attempt(struct reg *r, const struct reg_req *q, const char *auth, str
 	const char *method = q->method ? q->method : "GET";
 	struct curl_slist *h = NULL;
 	struct xfer x = { .r = r, .q = q, .resp = resp };
-	char url[8192], line[2048];
+	char url[8192];
 	CURLcode rc;
 
 	memset(resp, 0, sizeof(*resp));
@@ -339,12 +350,10 @@ static int attempt(struct reg *r, const struct reg_req *q, const char *auth, str
 		curl_easy_setopt(r->curl, CURLOPT_NOPROGRESS, 0L);
 	}
 	h = curl_slist_append(h, "Expect:");	/* no 100-continue round trip */
-#define HDR(name, val) do { if (val) { snprintf(line, sizeof(line), "%s: %s", name, val); h = curl_slist_append(h, line); } } while (0)
-	HDR("Accept", q->accept);
-	HDR("Content-Type", q->content_type);
-	HDR("Content-Range", q->content_range);
-	HDR("Authorization", auth);
-#undef HDR
+	h = header(h, "Accept", q->accept);
+	h = header(h, "Content-Type", q->content_type);
+	h = header(h, "Content-Range", q->content_range);
+	h = header(h, "Authorization", auth);	/* tokens run to kilobytes */
 	if (!strcmp(method, "HEAD")) {
 		curl_easy_setopt(r->curl, CURLOPT_NOBODY, 1L);
 	} else if (!strcmp(method, "PUT") || !strcmp(method, "PATCH") || !strcmp(method, "POST")) {
