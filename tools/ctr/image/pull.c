@@ -219,7 +219,11 @@ static int get_blobs(struct pull *p, json_object *m, const char *name)
 	    !json_object_object_get_ex(m, "layers", &layers) ||
 	    !json_object_is_type(layers, json_type_array))
 		return img_err("the manifest of %s has no valid config or layers: refused", name);
-	if (get_blob(p, desc_str(cfg, "digest"), IMG_MAX_MANIFEST))
+	if (!json_object_object_get_ex(cfg, "size", &sz) || json_object_get_int64(sz) < 0 ||
+	    json_object_get_int64(sz) > IMG_MAX_MANIFEST)
+		return img_err("the config of %s is not of 0 to %d bytes: refused", name,
+			       IMG_MAX_MANIFEST);
+	if (get_blob(p, desc_str(cfg, "digest"), json_object_get_int64(sz)))
 		return -1;
 	for (i = 0; i < json_object_array_length(layers); i++) {
 		json_object *l = json_object_array_get_idx(layers, i);

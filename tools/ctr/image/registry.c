@@ -267,11 +267,6 @@ static size_t on_read(char *p, size_t sz, size_t n, void *ctx)
 	return got;
 }
 
-static void human(uint64_t n, char *buf, size_t len)
-{
-	snprintf(buf, len, "%.1f MiB", n / 1048576.0);
-}
-
 static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
@@ -285,9 +280,9 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	if ((t.tv_sec - x->last.tv_sec) * 1000 + (t.tv_nsec - x->last.tv_nsec) / 1000000 < 200)
 		return 0;
 	x->last = t;
-	human(now, a, sizeof(a));
-	human(total, b, sizeof(b));
-	fprintf(stderr, "\r\033[KCopying blob %.19s %s / %s", x->q->progress, a, b);
+	img_human_size(now, a, sizeof(a));
+	img_human_size(total, b, sizeof(b));
+	fprintf(stderr, "\r\033[KCopying blob %.12s %s / %s", x->q->progress, a, b);
 	x->shown = true;
 	return 0;
 }
@@ -345,6 +340,8 @@ static int attempt(struct reg *r, const struct reg_req *q, const char *auth, str
 	curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(r->curl, CURLOPT_WRITEDATA, &x);
 	if (q->progress && !r->o.quiet && isatty(2)) {
+		/* only transfers that last: the first report after 200 ms */
+		clock_gettime(CLOCK_MONOTONIC, &x.last);
 		curl_easy_setopt(r->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
 		curl_easy_setopt(r->curl, CURLOPT_XFERINFODATA, &x);
 		curl_easy_setopt(r->curl, CURLOPT_NOPROGRESS, 0L);
