@@ -10,8 +10,11 @@
 # (HEAD), chunked uploads, cross-repository mounts, an index with two
 # platforms, Docker's media types, a blob altered in the registry's
 # storage, a pull killed mid-layer; and logins: auth.json in Podman's
-# format, a wrong password, TLS with --cert-dir or --tls-verify=false.
-# TAP output. usage: ctr_registry_test.sh CTR_IMAGE BUSYBOX
+# format, a wrong password, TLS with --cert-dir or --tls-verify=false,
+# and a third registry with token (Bearer) logins, as Docker Hub's,
+# against a JWT server of the test's own.
+# TAP output (CTR_TEST_KEEP=1 keeps its directory, logs included).
+# usage: ctr_registry_test.sh CTR_IMAGE BUSYBOX
 IMG=$(realpath "$1" 2>/dev/null || echo "$1")
 BUSYBOX=$2
 n=0 failed=0
@@ -35,7 +38,7 @@ tmp=$(mktemp -d /tmp/ctr-registry.XXXXXX)
 pids=
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	[ -n "$KEEP" ] || rm -rf "$tmp"
+	[ -n "$CTR_TEST_KEEP" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 ok() { n=$((n + 1)); echo "ok $n - $1" >>"$tmp/tap"; }
