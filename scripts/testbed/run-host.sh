@@ -1,8 +1,9 @@
 #!/bin/bash
 # The tests that run on this machine itself rather than in a test VM
 # (ctr on the host's own cgroup layout: alone, under Podman and under
-# containerd), framed like a boot's output so parse-results.sh scores them
-# alike. usage: run-host.sh OUTDIR
+# containerd; ctr-image against a registry of its own), framed like a
+# boot's output so parse-results.sh scores them alike.
+# usage: run-host.sh OUTDIR
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -28,6 +29,7 @@ busybox=$(command -v busybox)
 	host_test ctr_podman_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$peer" "$busybox"
 	host_test ctr_containerd_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$busybox"
 	host_test ctr_image_test.sh 120 "$TOPDIR/tools/ctr/ctr" "$busybox"
+	host_test ctr_registry_test.sh 300 "$TOPDIR/tools/ctr/ctr-image" "$busybox"
 	echo "@@LVMM-DONE@@"
 } >"$out/results.log"
 echo ok >"$out/status"

@@ -262,4 +262,76 @@ int store_gc(struct store *s, int *blobs_removed, int *layers_removed);
 char **containers_images(const struct store *s);
 /* import.c */
 const char *layer_media_type(const struct store *s, const char *digest);
+/* registry */
+/* ---- registry.c: the distribution API (v2) over libcurl ---- */
+struct reg_opts {
+	bool tls_verify;	/* false: plain http allowed, https unverified */
+	bool quiet;
+	const char *cert_dir;	/* CA certificates: the .crt files in DIR */
+	const char *authfile;
+	const char *user, *pass;	/* login's: instead of the auth file's */
+};
+/* The flags pull, push and login share, for their getopt_long tables. */
+#define REG_LONG_OPTS \
+	{ "tls-verify", required_argument, NULL, 'T' }, \
+	{ "cert-dir", required_argument, NULL, 'C' }, \
+	{ "authfile", required_argument, NULL, 'A' }
+/* Takes one of REG_LONG_OPTS: 0; not one: 1; a bad value: -1 (printed). */
+int reg_opt(struct reg_opts *o, int c, const char *arg);
+
+struct reg;
+/* Reaches @host (GET /v2/: https, or http where allowed), and learns how it authenticates. */
+struct reg *reg_open(const char *host, const struct reg_opts *o);
+void reg_close(struct reg *r);
+const char *reg_host(const struct reg *r);
+/* The host to connect to for a name's registry (docker.io is registry-1.docker.io). */
+const char *reg_endpoint(const char *host);
+
+struct reg_req {
+	const char *method;	/* NULL: GET */
+	const char *url;	/* "/v2/..." or absolute (an upload's Location) */
+	const char *scope;	/* the token's: "repository:REPO:pull[,push]" (space-separated list) */
+	const char *accept, *content_type, *content_range;
+	/* the body sent: @body, or @len bytes of @fd from @off (@fd >= 0) */
+	const void *body;
+	size_t body_len;
+	int fd;
+	uint64_t off, len;
+	/* the body received: into @blob (at most @blob_max bytes), else kept up to @max */
+	struct blob_writer *blob;
+	uint64_t blob_max;
+	size_t max;
+	const char *progress;	/* a label: progress on a terminal's stderr */
+	uint64_t progress_total;
+};
+struct reg_resp {
+	long status;
+	char *body;		/* NUL-terminated; error bodies too */
+	size_t len;
+	bool too_big;		/* the body passed @max or @blob_max: stopped */
+	char location[4096], digest[IMG_DIGEST_LEN], content_type[256], challenge[1024];
+};
+/* One request, its authentication done (and redone on 401); -1: no answer (printed). */
+int reg_do(struct reg *r, const struct reg_req *q, struct reg_resp *resp);
+void reg_resp_free(struct reg_resp *resp);
+/* "registry H answered N to WHAT (the registry's message): the fix"; -1 */
+int reg_fail(const struct reg *r, const struct reg_resp *resp, const char *what);
+/* GET /v2/ authenticated: 0 when the registry accepts the credentials. */
+int reg_check_login(struct reg *r);
+/* "/v2/REPO/..." paths; @repo and @ref as in the name */
+void reg_path(char *out, size_t len, const char *repo, const char *kind, const char *ref);
+
+/* ---- auth.c: credentials, in auth.json as Podman and skopeo keep them ---- */
+/* login's file: @authfile, $REGISTRY_AUTH_FILE, /run/containers/0/auth.json (root) or $XDG_RUNTIME_DIR/containers/auth.json */
+void auth_file(const char *authfile, char *out, size_t len);
+/* @host's user and password (malloc'ed): that file, then ~/.docker/config.json; -ENOENT: none */
+int auth_get(const char *authfile, const char *host, char **user, char **pass);
+int auth_set(const char *authfile, const char *host, const char *user, const char *pass);
+int auth_remove(const char *authfile, const char *host);	/* -ENOENT: no entry */
+
+/* ---- sources.c: which repositories a blob came from or went to (STORE/sources.json) ---- */
+/* Records "host/repo" for @digest.  Callers hold store_lock(). */
+void sources_add(struct store *s, const char *digest, const char *host, const char *repo);
+/* The repositories on @host known to have @digest (NULL-terminated, malloc'ed). */
+char **sources_repos(const struct store *s, const char *digest, const char *host);
 #endif /* CTR_IMAGE_H */
