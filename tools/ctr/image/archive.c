@@ -568,7 +568,7 @@ static int read_archive(struct loader *l, int fd)
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (archive_read_open_fd(a, fd, CHUNK) != ARCHIVE_OK) {
-		ret = img_err("%s: %s", l->file, archive_error_string(a));
+		ret = img_err("%s: not a tar archive ctr can read: %s", l->file, archive_error_string(a));
 		goto out;
 	}
 	while (!ret && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
@@ -588,6 +588,10 @@ static int read_archive(struct loader *l, int fd)
 			continue;
 		}
 		if (!strcmp(name, "manifest.json") || !strcmp(name, "index.json")) {
+			if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e)) {
+				ret = img_err("%s: %s is not a plain file", l->file, name);
+				break;
+			}
 			ret = read_small(l, a, name, name[0] == 'm' ? &l->manifest : &l->index);
 			continue;
 		}
