@@ -83,6 +83,51 @@ struct verb {
 
 static const struct verb *current;	/* the verb being run, for messages */
 
+/*
+ * The image verbs live in ctr-image (tools/ctr/image/): a dynamic program
+ * with libcurl and libarchive, which the runtime verbs Podman and
+ * containerd call many times a second need not load.  It is beside ctr
+ * in the build tree and in PREFIX/libexec/lvmm once installed.
+ */
+static const char *const image_verbs[] = {
+	"image", "container", "images", "rmi", "tag", "history", "import", "save", "load",
+	"build", "pull", "push", "login", "logout", "commit",
+};
+
+static bool is_image_verb(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < LEN(image_verbs); i++)
+		if (!strcmp(name, image_verbs[i]))
+			return true;
+	return false;
+}
+
+static void exec_image_tool(char **argv)
+{
+	char self[4096], path[4200];
+	const char *env = getenv("CTR_IMAGE");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (env) {
+		execv(env, argv);
+	} else if (n > 0) {
+		self[n] = 0;
+		slash = strrchr(self, '/');
+		if (slash) {
+			snprintf(path, sizeof(path), "%.*s/ctr-image", (int)(slash - self), self);
+			execv(path, argv);
+			snprintf(path, sizeof(path), "%.*s/../libexec/lvmm/ctr-image", (int)(slash - self), self);
+			execv(path, argv);
+		}
+	}
+	ctr_err("the image commands need ctr-image, which is not beside %s nor in ../libexec/lvmm (make install, or set CTR_IMAGE)",
+		n > 0 ? self : "ctr");
+	exit(1);
+}
+
 static void verb_help(const struct verb *v, FILE *f)
 {
 	fprintf(f, "usage: ctr [GLOBAL OPTIONS] %s %s\n%s", v->name, v->args, v->help);
@@ -451,8 +496,12 @@ static const char global_usage[] =
 	"  --rootless auto|false   accepted (true is refused: ctr runs as root)\n"
 	"  --criu PATH             accepted and unused (no checkpoint/restore)\n"
 	"  --systemd-cgroup        refused: ctr has no systemd cgroup driver\n"
+	"  --store DIR             the image store (default /var/lib/lvmm/ctr; image commands)\n"
 	"  --version, --help\n"
-	"Exit status: 0, 1 for any error, or the process's own for run and exec.\n";
+	"Exit status: 0, 1 for any error, or the process's own for run and exec.\n"
+	"\nImages (see ctr image --help, ctr container --help):\n"
+	"  images, pull, push, build, tag, rmi, history, import, save, load, login, logout,\n"
+	"  commit; ctr container run IMAGE [COMMAND] runs a container from an image.\n";
 
 static const struct verb *find_verb(const char *name)
 {
@@ -523,6 +572,7 @@ static void global_flags(int argc, char **argv, struct globals *g)
 		{ "systemd-cgroup", no_argument, NULL, 'S' },
 		{ "rootless", required_argument, NULL, 'R' },
 		{ "criu", required_argument, NULL, 'C' },
+		{ "store", required_argument, NULL, 's' },	/* ctr-image's */
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -542,6 +592,7 @@ static void global_flags(int argc, char **argv, struct globals *g)
 		case 'h': g->help = true; break;
 		case 'v': g->version = true; break;
 		case 'C': break;	/* ctr has no checkpoint/restore: nothing runs CRIU */
+		case 's': break;	/* the image store: the image verbs' (ctr-image) */
 		case 'S':
 			BAD("--systemd-cgroup: ctr has no systemd cgroup driver; drop the flag and use cgroupfs (Podman: cgroup_manager = \"cgroupfs\" in containers.conf; containerd: SystemdCgroup = false)");
 			break;
@@ -589,6 +640,8 @@ int main(int argc, char **argv)
 		ctr_err("no command given (see ctr --help)");
 		return 1;
 	}
+	if (is_image_verb(argv[optind]))
+		exec_image_tool(argv);
 	v = find_verb(argv[optind]);
 	if (!v) {
 		ctr_err("unknown command \"%s\" (see ctr --help)", argv[optind]);

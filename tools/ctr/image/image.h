@@ -72,6 +72,7 @@ struct store {
 int store_open(struct store *s, const char *root);
 /* Exclusive lock for the rest of the process: every verb that writes takes it. */
 int store_lock(struct store *s);
+void store_unlock(struct store *s);
 /* "ROOT/SUB" */
 void store_path(const struct store *s, char *out, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -196,8 +197,7 @@ struct run_opts {
 	char **env;			/* -e K=V (NULL-terminated) */
 	char **volumes;			/* -v HOST:CTR[:ro] */
 	const char *memory, *cpus, *pids_limit;
-	bool rm, detach, tty, interactive, no_entrypoint;
-	bool keep_stdin;
+	bool rm, detach, tty, interactive, host_network;
 };
 int container_run(struct store *s, const struct run_opts *o, int *exit_status);
 /* Removes a container made by container_run (its overlay, bundle, runtime state). */
@@ -218,6 +218,10 @@ int container_upper(const struct store *s, const char *name, char *upper, size_t
  */
 int rootfs_exec(struct store *s, const char *lowerdir, const char *upper,
 		json_object *runtime_cfg, char **argv, const struct run_opts *o, int *exit_status);
+
+/* spec.c: BUNDLE/config.json for an image (@rc: its config's "config") */
+int spec_from_image(const char *bundle, json_object *rc, char **argv, const struct run_opts *o,
+		    int root_fd);
 
 /* The runtime (ctr) beside this program, or on PATH. */
 const char *img_runtime(void);

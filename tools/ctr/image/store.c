@@ -97,6 +97,13 @@ int store_lock(struct store *s)
 	return 0;
 }
 
+void store_unlock(struct store *s)
+{
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	s->lock_fd = -1;
+}
+
 int store_tmpdir(struct store *s, char *out, size_t len)
 {
 	store_path(s, out, len, "tmp/d.XXXXXX");
