@@ -3,8 +3,12 @@
 # ctr_image_build_test.sh): TAP bookkeeping (engine_matrix.sh's ok, notok,
 # finish), a busybox root filesystem, and Podman, skopeo and umoci with a
 # world of their own under $tmp (storage, containers.conf), so nothing of
-# the host's images or configuration is touched. The test sets CI (the
-# ctr-image binary), BUSYBOX and tmp first.
+# the host's images or configuration is touched. Sourced with the test's
+# arguments (CTR-IMAGE BUSYBOX), it makes $tmp and the image bb (a busybox
+# root filesystem imported, $tmp/rootfs) or ends the test.
+CI=$(realpath "$1")
+BUSYBOX=$2
+tmp=$(mktemp -d /tmp/ctr-image-test.XXXXXX)
 . "$(cd "$(dirname "$0")" && pwd)/engine_matrix.sh"
 
 # ci ARGS...: ctr-image on the test's store
@@ -62,3 +66,19 @@ need() {
 		return 1
 	done
 }
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP ctr-image unpacks layers (and builds) as root"
+	rm -rf "$tmp"
+	exit 0
+fi
+cleanup() { pm_cleanup; rm -rf "$tmp"; }
+trap cleanup EXIT
+rootfs "$tmp/rootfs"
+tar -C "$tmp/rootfs" -czf "$tmp/rootfs.tgz" .
+if ! ci import "$tmp/rootfs.tgz" bb >"$tmp/import.out" 2>&1; then
+	notok "import a busybox rootfs as bb" "$tmp/import.out"
+	finish
+	exit 1
+fi
+ok "import a busybox rootfs as bb"

@@ -454,32 +454,12 @@ struct loader {
  */
 static int archive_name(const char *dir, const char *in, char *out, size_t len)
 {
-	char buf[8192];
-	size_t o = 0;
-	char *p, *save;
+	char buf[8400];
 
-	if (in[0] == '/' || strlen(in) >= sizeof(buf) / 2)
+	if (in[0] == '/' || (!dir && build_has_dotdot(in)))
 		return -1;
 	snprintf(buf, sizeof(buf), "%s%s%s", dir ? dir : "", dir && *dir ? "/" : "", in);
-	out[0] = 0;
-	for (p = strtok_r(buf, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(p, "."))
-			continue;
-		if (!strcmp(p, "..")) {
-			char *slash;
-
-			if (!dir || !o)
-				return -1;
-			slash = strrchr(out, '/');
-			o = slash ? (size_t)(slash - out) : 0;
-			out[o] = 0;
-			continue;
-		}
-		if (o + strlen(p) + 2 > len)
-			return -1;
-		o += sprintf(out + o, "%s%s", o ? "/" : "", p);
-	}
-	return 0;
+	return build_clean_path(buf, out, len);
 }
 
 /* The blob holding the file @name of the archive (links followed), or NULL. */

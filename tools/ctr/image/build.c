@@ -218,6 +218,19 @@ static void stage_apply(struct stage *st, json_object *result, const char *key)
 	snprintf(st->chain, sizeof(st->chain), "%s", key);
 }
 
+/* The step @key from the cache into the stage, if it is there. */
+static bool from_cache(struct build *b, struct stage *st, const char *key)
+{
+	json_object *r = cache_get(b, key);
+
+	if (!r)
+		return false;
+	printf("--> Using cache %s\n", img_digest_hex(key));
+	stage_apply(st, r, key);
+	json_object_put(r);
+	return true;
+}
+
 static json_object *new_result(const char *created_by, bool empty)
 {
 	json_object *r = json_object_new_object(), *h = json_object_new_object();
@@ -239,14 +252,11 @@ static int nop_step(struct build *b, struct stage *st, const char *text)
 	json_object *r;
 
 	step_key(st, text, NULL, key);
-	r = cache_get(b, key);
-	if (r) {
-		printf("--> Using cache %s\n", img_digest_hex(key));
-	} else {
-		snprintf(by, sizeof(by), "/bin/sh -c #(nop) %s", text);
-		r = new_result(by, true);
-		cache_put(b, key, r);
-	}
+	if (from_cache(b, st, key))
+		return 0;
+	snprintf(by, sizeof(by), "/bin/sh -c #(nop) %s", text);
+	r = new_result(by, true);
+	cache_put(b, key, r);
 	stage_apply(st, r, key);
 	json_object_put(r);
 	return 0;
@@ -414,12 +424,8 @@ static int do_run(struct build *b, struct stage *st)
 		strcat(strcat(extra, st->args[i]), "\n");
 	step_key(st, text, extra, key);
 	free(extra);
-	r = cache_get(b, key);
-	if (r) {
-		printf("--> Using cache %s\n", img_digest_hex(key));
+	if (from_cache(b, st, key)) {
 		img_strv_free(argv);
-		stage_apply(st, r, key);
-		json_object_put(r);
 		return 0;
 	}
 	if (image_lowerdir(b->s, &img, lower, sizeof(lower)) || store_tmpdir(b->s, dir, sizeof(dir))) {
@@ -581,11 +587,7 @@ static int do_copy(struct build *b, struct stage *st, bool add)
 	snprintf(text, sizeof(text), "%s %s", b->in->cmd, b->in->args);
 	snprintf(by, sizeof(by), "%s:%s", extra, files);
 	step_key(st, text, by, key);
-	r = cache_get(b, key);
-	if (r) {
-		printf("--> Using cache %s\n", img_digest_hex(key));
-		stage_apply(st, r, key);
-		json_object_put(r);
+	if (from_cache(b, st, key)) {
 		ret = 0;
 		goto out;
 	}
@@ -633,13 +635,8 @@ static int do_workdir(struct build *b, struct stage *st, char **w)
 	json_object_object_add(config_runtime(st->config), "WorkingDir", json_object_new_string(path));
 	snprintf(text, sizeof(text), "WORKDIR %s", path);
 	step_key(st, text, NULL, key);
-	r = cache_get(b, key);
-	if (r) {
-		printf("--> Using cache %s\n", img_digest_hex(key));
-		stage_apply(st, r, key);
-		json_object_put(r);
+	if (from_cache(b, st, key))
 		return 0;
-	}
 	if (stage_view(b, st, view, sizeof(view), &mounted))
 		return -1;
 	snprintf(vp, sizeof(vp), "%s%s", view, path);

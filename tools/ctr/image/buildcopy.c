@@ -133,6 +133,21 @@ bool build_ignored(const struct build_ignore *ig, const char *rel)
 	return out;
 }
 
+bool build_has_dotdot(const char *path)
+{
+	const char *p = path;
+
+	for (;;) {
+		const char *e = strchrnul(p, '/');
+
+		if (e - p == 2 && p[0] == '.' && p[1] == '.')
+			return true;
+		if (!*e)
+			return false;
+		p = e + 1;
+	}
+}
+
 int build_clean_path(const char *in, char *out, size_t len)
 {
 	char buf[4096], *save, *p;
@@ -443,9 +458,9 @@ static int unpack_into(const char *path, const char *dir, char *why, size_t whyl
 				const char *name = archive_entry_pathname(e), *hl = archive_entry_hardlink(e);
 				mode_t type = archive_entry_filetype(e);
 
-				if (!name || name[0] == '/' || build_clean_path(name, clean, sizeof(clean)) ||
-				    strstr(name, "../") || !strcmp(name, "..") ||
-				    (hl && (hl[0] == '/' || strstr(hl, "..")))) {
+				if (!name || name[0] == '/' || build_has_dotdot(name) ||
+				    build_clean_path(name, clean, sizeof(clean)) ||
+				    (hl && (hl[0] == '/' || build_has_dotdot(hl)))) {
 					snprintf(msg, sizeof(msg), "%s has the entry \"%.200s\", which leaves the destination: refusing it",
 						 path, name ? name : "");
 					break;

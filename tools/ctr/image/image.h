@@ -296,6 +296,8 @@ struct build_ignore;
 struct build_ignore *build_ignore_load(const char *ctx);
 void build_ignore_free(struct build_ignore *ig);
 bool build_ignored(const struct build_ignore *ig, const char *rel);
+/* Has @path a ".." component? */
+bool build_has_dotdot(const char *path);
 /* "a/./b/../c/" is "a/c"; -1 above the top */
 int build_clean_path(const char *in, char *out, size_t len);
 struct copy_item {
