@@ -5,7 +5,8 @@
 #          guest); the exit status is the one the guest reported.
 #   bench: init runs /bench.sh (tools/bench/bench.sh), which prints each
 #          run and the ratio against KVM; once in QEMU (SVM) and once in
-#          Bochs (VMX), and both ratio lines come last.
+#          Bochs (VMX); then ctr's image build and pull against buildah
+#          and skopeo on this machine (host); the ratio lines come last.
 # LVMM_KERNEL=stock (default: Debian's, fetched in seconds) or test (the
 # KUnit kernel, built once in ~15 min). usage: demo.sh [demo|bench]
 set -euo pipefail
@@ -49,19 +50,31 @@ limit=${LVMM_BOOT_TIMEOUT:-600}
 # make bench measures both backends: SVM in QEMU, VMX in Bochs (slower to
 # boot: the stock kernel is XZ-compressed). LVMM_BENCH_BEDS picks.
 beds=svm
-[ "$mode" = bench ] && beds=${LVMM_BENCH_BEDS:-svm vmx}
+[ "$mode" = bench ] && beds=${LVMM_BENCH_BEDS:-svm vmx host}
 rc=0 results=()
 for bed in $beds; do
 	case $bed in
 	svm) bash "$TESTBED_DIR/run-qemu.sh" "$kernel" "$initrd" "$mode" "$limit" "$out" ;;
 	vmx) bash "$TESTBED_DIR/run-bochs.sh" "$kernel" "$initrd" "$mode" "$((limit * 3))" "$out/vmx" ;;
-	*) echo "$mode: unknown bed $bed (svm, vmx)" >&2; exit 2 ;;
+	host)
+		# ctr's build and pull against buildah and skopeo need a registry
+		# and the peers: this machine's, not the test VM's.
+		mkdir -p "$out/host"
+		{
+			echo "@@LVMM-BEGIN bench@@"
+			rc=0
+			PATH=$TOPDIR/tools/bench:$PATH CTR=$TOPDIR/tools/ctr/ctr \
+				sh "$TOPDIR/tools/bench/image_bench.sh" build pull 2>&1 || rc=$?
+			echo "@@LVMM-END bench rc=$rc@@"
+		} >"$out/host/results.log"
+		echo host >"$out/host/status" ;;
+	*) echo "$mode: unknown bed $bed (svm, vmx, host)" >&2; exit 2 ;;
 	esac
 	dir=$out
-	[ "$bed" = vmx ] && dir=$out/vmx
+	[ "$bed" = svm ] || dir=$out/$bed
 	show "$dir" || rc=$?
 	[ ! -f "$dir/results.log" ] || results+=("$dir/results.log")
 done
 # The ratio lines of every bed that ran, last.
-[ "$mode" != bench ] || [ ${#results[@]} -eq 0 ] || grep -h 'ratio lvmm/kvm\|ctr ratio\|podman ratio' "${results[@]}" || true
+[ "$mode" != bench ] || [ ${#results[@]} -eq 0 ] || grep -h 'ratio lvmm/kvm\|ctr ratio\|podman ratio\|image .* ratio\|build .* ratio' "${results[@]}" || true
 exit "$rc"

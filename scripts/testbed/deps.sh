@@ -11,12 +11,17 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
       bochs bochsbios vgabios isolinux syslinux-common xorriso
       libjson-c-dev libseccomp-dev libcap-dev crun runc lz4
       dwarves debootstrap clang-14 libclang-rt-14-dev
-      podman conmon golang-github-containers-common containerd)
+      podman conmon golang-github-containers-common containerd
+      libarchive-dev libcurl4-openssl-dev libzstd-dev zlib1g-dev
+      skopeo umoci buildah docker-registry apache2-utils)
 # dwarves: pahole, for the BTF of modules built against 6.12 (its headers
 # ship vmlinux); debootstrap: kdirs.sh's Debian 13 chroot for 7.x; lz4:
 # the small guest kernel's compression; clang-14: ctr's fuzzers; podman,
 # conmon and containerd: the engines ctr runs under (their tests bring
-# their own configuration; nothing of theirs is enabled as a service).
+# their own configuration; nothing of theirs is enabled as a service);
+# libarchive, libcurl, zstd, zlib: ctr-image (layers, registries);
+# skopeo, umoci, buildah, docker-registry (+ htpasswd): its peers in the
+# image tests (the registry is started by the test that needs it).
 
 # QEMU 10 for the SVM beds comes from bookworm-backports (built for Debian
 # 12): a sources file of its own, and a pin that keeps every other package
@@ -75,6 +80,11 @@ installed "linux-headers-$stock" || missing+=("linux-headers-$stock")
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "deps: installing ${missing[*]}"
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# Debian's docker-registry starts one on :5000 as a service; the tests
+	# start their own, so one that this script installed is not left on.
+	if [[ " ${missing[*]} " == *" docker-registry "* ]] && [ -d /run/systemd/system ]; then
+		systemctl disable --now -q docker-registry 2>/dev/null || true
+	fi
 fi
 qemu_ok || { echo "deps: qemu-system-x86 is not QEMU 10 from bookworm-backports: $(dpkg-query -W -f='${Version}' qemu-system-x86)" >&2; exit 1; }
 # ctr-image's tests (selftests/lvmm/ctr_image_*_test.sh) compare with

@@ -34,8 +34,8 @@ dir=$(stock_kernel_dir "$ver")
 
 exec 9>"$dir.lock"
 flock 9
-# .done2: the extraction also holds the virtio and tun modules now.
-if [ ! -f "$dir/.done2" ]; then
+# .done3: the extraction also holds the virtio, tun and overlay modules now.
+if [ ! -f "$dir/.done3" ]; then
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp" "$dir"
 	case $ver in
@@ -60,7 +60,8 @@ if [ ! -f "$dir/.done2" ]; then
 	esac
 	# kvm-amd needs ccp (SEV), kvm needs irqbypass. The virtio drivers
 	# (and what virtio_net needs) go into vmctl's Linux guest; tun lets
-	# the test VM give that guest a network.
+	# the test VM give that guest a network; overlayfs is the root of
+	# ctr's containers made from images.
 	for deb in "$dir.tmp"/*.deb; do
 		dpkg-deb --fsys-tarfile "$deb" |
 			tar -x -C "$dir" --wildcards --no-wildcards-match-slash \
@@ -69,7 +70,8 @@ if [ ! -f "$dir/.done2" ]; then
 				"$m/drivers/virtio/*" "$m/drivers/block/virtio_blk.ko*" \
 				"$m/drivers/char/hw_random/virtio-rng.ko*" "$m/drivers/char/virtio_console.ko*" \
 				"$m/drivers/net/virtio_net.ko*" "$m/drivers/net/net_failover.ko*" \
-				"$m/net/core/failover.ko*" "$m/drivers/net/tun.ko*" 2>/dev/null || :
+				"$m/net/core/failover.ko*" "$m/drivers/net/tun.ko*" \
+				"$m/fs/overlayfs/*" 2>/dev/null || :
 	done
 	# The layout the beds expect: boot/vmlinuz-VER, lib/modules/VER.
 	if [ -d "$dir/usr/lib/modules" ]; then
@@ -84,7 +86,7 @@ if [ ! -f "$dir/.done2" ]; then
 		[ -f "$dir/$f" ] || { echo "fetch-stock: $f missing from the packages of $ver" >&2; exit 1; }
 	done
 	rm -rf "$dir.tmp"
-	touch "$dir/.done2"
+	touch "$dir/.done3"
 fi
 
 if [ -z "$kdir" ]; then

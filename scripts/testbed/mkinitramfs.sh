@@ -11,7 +11,7 @@
 #   /guests/test-bzImage                       <- $LVMM_GUEST_TEST_KERNEL (if set)
 #   /guests/initrd.cpio.gz                     <- busybox + linux-guest-init.sh + the
 #                                                 virtio modules ($LVMM_GUEST_MODULES), for them
-#   /usr/bin/ctr                               <- tools/ctr/ctr
+#   /usr/bin/ctr, /usr/bin/ctr-image + libraries <- tools/ctr/
 #   /usr/bin/podman, conmon + libraries        <- the host's (LVMM_IMAGE_ENGINES=1)
 #   /bench/* (executables), /bench.sh          <- tools/bench/
 #   /demo.sh                                   <- scripts/testbed/guest-demo.sh
@@ -113,6 +113,8 @@ if [ $guest_kernels -gt 0 ]; then
 	rm -rf "$groot"
 fi
 [ ! -x "$TOPDIR/tools/ctr/ctr" ] || add "$TOPDIR/tools/ctr/ctr" usr/bin/ctr
+# ctr's image verbs (dynamic: libcurl, libarchive; ctr runs it from beside itself)
+[ ! -x "$TOPDIR/tools/ctr/ctr-image" ] || add "$TOPDIR/tools/ctr/ctr-image" usr/bin/ctr-image dynamic-ok
 # The reference runtimes, for the side-by-side test and the benchmark
 # (Debian's builds are dynamic: their libraries come along).
 for r in crun runc; do

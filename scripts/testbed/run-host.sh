@@ -27,7 +27,8 @@ busybox=$(command -v busybox)
 	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || peer=runc
 	host_test ctr_podman_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$peer" "$busybox"
 	host_test ctr_containerd_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$busybox"
-	# The image side (ctr-image) against Podman, buildah, skopeo and umoci.
+	host_test ctr_image_test.sh 120 "$TOPDIR/tools/ctr/ctr" "$busybox"
+	# save/load and build against Podman, buildah, skopeo and umoci
 	host_test ctr_image_archive_test.sh 300 "$TOPDIR/tools/ctr/ctr-image" "$busybox"
 	host_test ctr_image_build_test.sh 300 "$TOPDIR/tools/ctr/ctr-image" "$busybox"
 	echo "@@LVMM-DONE@@"

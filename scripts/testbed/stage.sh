@@ -46,8 +46,9 @@ declare -A path seen
 while read -r f; do
 	n=${f##*/} && n=${n%%.ko*} && path[${n//-/_}]=$f
 done < <(find "$modtree" -name '*.ko*')
-# tun: vmctl's guest network (built into the test kernel).
-want=(kvm_amd kvm_intel tun) kvm=()
+# tun: vmctl's guest network; overlay: ctr's containers from images (both
+# built into the test kernel).
+want=(kvm_amd kvm_intel tun overlay) kvm=()
 while [ ${#want[@]} -gt 0 ]; do
 	m=${want[0]} && want=("${want[@]:1}")
 	[ -z "${seen[$m]:-}" ] && [ -n "${path[$m]:-}" ] || continue

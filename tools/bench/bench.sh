@@ -113,6 +113,7 @@ fi
 if [ "$VENDOR" = svm ] || [ -n "${BENCH_CTR:-}" ]; then
 	ctr_bench.sh || failed "container runtime comparison"
 	podman_bench.sh || failed "Podman comparison"
+	image_bench.sh run || failed "image run comparison"
 fi
 if [ $fail -ne 0 ] || [ -z "$l" ] || [ -z "$k" ]; then
 	# No ratio line: make bench then shows this whole output.

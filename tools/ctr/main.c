@@ -91,7 +91,7 @@ static const struct verb *current;	/* the verb being run, for messages */
  */
 static const char *const image_verbs[] = {
 	"image", "container", "images", "rmi", "tag", "history", "import", "save", "load",
-	"build", "pull", "push", "login", "logout", "commit",
+	"build", "pull", "push", "login", "logout", "commit", "inspect",
 };
 
 static bool is_image_verb(const char *name)
@@ -500,7 +500,7 @@ static const char global_usage[] =
 	"  --version, --help\n"
 	"Exit status: 0, 1 for any error, or the process's own for run and exec.\n"
 	"\nImages (see ctr image --help, ctr container --help):\n"
-	"  images, pull, push, build, tag, rmi, history, import, save, load, login, logout,\n"
+	"  images, inspect, pull, push, build, tag, rmi, history, import, save, load, login, logout,\n"
 	"  commit; ctr container run IMAGE [COMMAND] runs a container from an image.\n";
 
 static const struct verb *find_verb(const char *name)

@@ -41,7 +41,7 @@ static int private_mounts(void)
 }
 
 /* The runtime with @args; stdin from /dev/null unless @keep_stdin. */
-static int runtime(const char *const *args, bool keep_stdin)
+static int __runtime(const char *const *args, bool keep_stdin, bool quiet)
 {
 	char *argv[16];
 	int n = 0, status;
@@ -57,14 +57,14 @@ static int runtime(const char *const *args, bool keep_stdin)
 	if (pid < 0)
 		return img_err("cannot fork: %s", strerror(errno));
 	if (!pid) {
-		if (!keep_stdin) {
-			int fd = open("/dev/null", O_RDONLY);
+		int fd = open("/dev/null", O_RDWR);
 
-			if (fd > 0) {
-				dup2(fd, 0);
-				close(fd);
-			}
-		}
+		if (fd > 0 && !keep_stdin)
+			dup2(fd, 0);
+		if (fd > 0 && quiet)
+			dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
 		signal(SIGINT, SIG_DFL);
 		execvp(argv[0], argv);
 		fprintf(stderr, "ctr: cannot run the runtime %s: %s\n", argv[0], strerror(errno));
@@ -77,6 +77,11 @@ static int runtime(const char *const *args, bool keep_stdin)
 			return -1;
 	signal(SIGINT, SIG_DFL);
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+static int runtime(const char *const *args, bool keep_stdin)
+{
+	return __runtime(args, keep_stdin, false);
 }
 
 static void random_id(char *out, size_t len)
@@ -202,7 +207,7 @@ static int wait_started(const char *id, pid_t monitor)
 	char p[4200];
 	int i;
 
-	snprintf(p, sizeof(p), "%s/%s", img_state_root, id);
+	snprintf(p, sizeof(p), "%s/%s/state.json", img_state_root, id);
 	for (i = 0; i < 1000; i++) {
 		int status;
 
@@ -253,6 +258,7 @@ int container_run(struct store *s, const struct run_opts *o, int *exit_status)
 	json_object_object_add(c, "imageName", json_object_new_string(img.name[0] ? img.name : o->image));
 	json_object_object_add(c, "created", json_object_new_string(now));
 	json_object_object_add(c, "status", json_object_new_string("running"));
+	json_object_object_add(c, "runtimeRoot", json_object_new_string(img_state_root));
 	container_record(s, name, c);
 	json_object_put(c);
 	/* the lock is for the store's writers, not for as long as the container runs */
@@ -299,11 +305,20 @@ int container_run(struct store *s, const struct run_opts *o, int *exit_status)
 	return ret;
 }
 
-static bool runtime_knows(const char *name)
+/* The runtime's --root the container was started with (it is where the runtime keeps it). */
+static const char *runtime_root(json_object *c)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(c, "runtimeRoot", &v) ? json_object_get_string(v) :
+								img_state_root;
+}
+
+static bool runtime_knows(json_object *c, const char *name)
 {
 	char p[4200];
 
-	snprintf(p, sizeof(p), "%s/%s", img_state_root, name);
+	snprintf(p, sizeof(p), "%s/%s", runtime_root(c), name);
 	return access(p, F_OK) == 0;
 }
 
@@ -318,15 +333,19 @@ int container_remove(struct store *s, const char *name, bool force)
 	c = container_read(s, name);
 	if (!c)
 		return img_err("no container %s made from an image (see ctr container ls)", name);
-	json_object_put(c);
-	if (runtime_knows(name)) {
+	img_state_root = strdup(runtime_root(c));
+	if (runtime_knows(c, name)) {
 		const char *del[] = { "delete", "--force", name, NULL };
 		const char *del_soft[] = { "delete", name, NULL };
 
-		if (runtime(force ? del : del_soft, false))
+		/* a foreground runtime may delete it itself as it dies: gone is gone */
+		if (__runtime(force ? del : del_soft, false, true) && runtime_knows(c, name)) {
+			json_object_put(c);
 			return img_err("container %s is running: stop it (ctr kill %s KILL) or pass --force",
 				       name, name);
+		}
 	}
+	json_object_put(c);
 	return img_rmtree(dir);
 }
 
@@ -463,7 +482,7 @@ int containers__list_images(struct store *s, int argc, char **argv)
 		if (de->d_name[0] == '.' || !(ct = container_read(s, de->d_name)))
 			continue;
 		st = json_object_object_get_ex(ct, "status", &v) ? json_object_get_string(v) : "?";
-		if (!strcmp(st, "running") && !runtime_knows(de->d_name))
+		if (!strcmp(st, "running") && !runtime_knows(ct, de->d_name))
 			st = "exited";	/* its monitor was killed: the runtime has no such container */
 		json_object_object_add(ct, "status", json_object_new_string(st));
 		if (json) {

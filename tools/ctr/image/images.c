@@ -183,17 +183,19 @@ int image__tag(struct store *s, int argc, char **argv)
 		return img_verb_usage(stderr);
 	if (store_lock(s) || image_find(s, argv[optind], &img))
 		return 1;
-	ret = 0;
-	if (blob_read(s, img.digest, IMG_MAX_MANIFEST, &data, &len))
-		ret = 1;
-	for (c = optind + 1; !ret && c < argc; c++) {
-		if (ref_normalize(argv[c], name, sizeof(name)) || strchr(name, '@'))
-			ret = strchr(name, '@') ? img_err("%s: a new name has no @digest", argv[c]), 1 : 1;
+	if (blob_read(s, img.digest, IMG_MAX_MANIFEST, &data, &len)) {
+		image_free(&img);
+		return 1;
+	}
+	free(data);	/* read for its size (and its digest, checked) */
+	for (ret = 0, c = optind + 1; !ret && c < argc; c++) {
+		if (ref_normalize(argv[c], name, sizeof(name)))
+			ret = 1;
+		else if (strchr(name, '@'))
+			ret = img_err("%s: a new name has no @digest", argv[c]) ? 1 : 1;
 		else if (index_tag(s, name, img.digest, len))
 			ret = 1;
 	}
-	if (!ret)
-		free(data);
 	image_free(&img);
 	return ret;
 }

@@ -57,6 +57,7 @@ static const struct { const char *alias, *group, *verb; } aliases[] = {
 	{ "save", "image", "save" }, { "load", "image", "load" }, { "build", "image", "build" },
 	{ "pull", "image", "pull" }, { "push", "image", "push" }, { "login", "image", "login" },
 	{ "logout", "image", "logout" }, { "commit", "container", "commit" },
+	{ "inspect", "image", "inspect" },
 };
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -75,7 +76,7 @@ void img_usage(FILE *f)
 	group_usage(f, "image", image_verbs, LEN(image_verbs));
 	fputc('\n', f);
 	group_usage(f, "container", container_verbs, LEN(container_verbs));
-	fputs("\nAlso: ctr images, rmi, tag, history, import, save, load, build, pull, push, login, logout, commit.\n"
+	fputs("\nAlso: ctr images, inspect, rmi, tag, history, import, save, load, build, pull, push, login, logout, commit.\n"
 	      "Global options: --store DIR (the image store, default /var/lib/lvmm/ctr), --root DIR (the runtime's state).\n",
 	      f);
 }

@@ -22,8 +22,9 @@ struct keep {
 
 static void keep_add(struct keep *k, const char *hex)
 {
-	k->v = realloc(k->v, (k->n + 1) * sizeof(*k->v));
+	k->v = realloc(k->v, (k->n + 2) * sizeof(*k->v));
 	k->v[k->n++] = strdup(hex);
+	k->v[k->n] = NULL;	/* NULL-terminated, for img_strv_free */
 }
 
 static bool kept(const struct keep *k, const char *hex)
@@ -138,10 +139,8 @@ int store_gc(struct store *s, int *blobs_removed, int *layers_removed)
 	      sweep(s, "layers", &layers, layers_removed) || sweep(s, "tmp", NULL, NULL);
 	img_strv_free(all);
 	img_strv_free(used);
-	img_strv_free(blobs.v ? (blobs.v = realloc(blobs.v, (blobs.n + 1) * sizeof(char *)),
-				 blobs.v[blobs.n] = NULL, blobs.v) : NULL);
-	img_strv_free(layers.v ? (layers.v = realloc(layers.v, (layers.n + 1) * sizeof(char *)),
-				  layers.v[layers.n] = NULL, layers.v) : NULL);
+	img_strv_free(blobs.v);
+	img_strv_free(layers.v);
 	return ret ? -1 : 0;
 }
 

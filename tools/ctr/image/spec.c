@@ -98,6 +98,52 @@ static int passwd_lookup(int root_fd, const char *file, const char *key, unsigne
 	return -1;
 }
 
+static int open_in_root(int root_fd, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+
+	return syscall(SYS_openat2, root_fd, *path ? path : "/", &how, sizeof(how));
+}
+
+/* mkdir -p @path inside the container's root (symlinks resolved inside it), as Podman does for the working directory. */
+static int mkdir_in_root(int root_fd, const char *path)
+{
+	char buf[4096], *p;
+	int fd;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1;; p++) {
+		char c = *p;
+
+		if (c && c != '/')
+			continue;
+		*p = 0;
+		fd = open_in_root(root_fd, buf);
+		if (fd < 0 && errno == ENOENT) {
+			char *slash = strrchr(buf, '/');
+			int parent;
+
+			*slash = 0;
+			parent = open_in_root(root_fd, buf);
+			*slash = '/';
+			if (parent < 0 || (mkdirat(parent, slash + 1, 0755) && errno != EEXIST)) {
+				if (parent >= 0)
+					close(parent);
+				return img_err("cannot make the working directory %s in the container: %s",
+					       path, strerror(errno));
+			}
+			close(parent);
+		} else if (fd < 0) {
+			return img_err("working directory %s: %s", path, strerror(errno));
+		} else {
+			close(fd);
+		}
+		*p = c;
+		if (!c)
+			return 0;
+	}
+}
+
 static bool numeric(const char *s)
 {
 	if (!*s)
@@ -302,6 +348,8 @@ int spec_from_image(const char *bundle, json_object *rc, char **argv, const stru
 		img_err("working directory \"%s\" is not absolute", cwd);
 		goto out;
 	}
+	if (cwd && mkdir_in_root(root_fd, cwd))
+		goto out;
 	json_object_object_add(process, "cwd", json_object_new_string(cwd ? cwd : "/"));
 	if (rc && json_object_object_get_ex(rc, "User", &v) && *json_object_get_string(v))
 		user = json_object_get_string(v);
@@ -347,7 +395,7 @@ int spec_from_image(const char *bundle, json_object *rc, char **argv, const stru
 		json_object_object_add(obj(spec, "annotations"), "org.opencontainers.image.exposedPorts",
 				       json_object_new_string(ports));
 	}
-	ret = json_object_to_file_ext(path, spec, JSON_C_TO_STRING_PRETTY) ?
+	ret = json_object_to_file_ext(path, spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) ?
 	      img_err("cannot write %s", path) : 0;
 out:
 	json_object_put(spec);
