@@ -87,12 +87,3 @@ if [ ${#missing[@]} -gt 0 ]; then
 	fi
 fi
 qemu_ok || { echo "deps: qemu-system-x86 is not QEMU 10 from bookworm-backports: $(dpkg-query -W -f='${Version}' qemu-system-x86)" >&2; exit 1; }
-# ctr-image's tests (selftests/lvmm/ctr_image_*_test.sh) compare with
-# buildah's builds and read images with skopeo and umoci.
-pkgs=(buildah skopeo umoci)
-missing=()
-for p in "${pkgs[@]}"; do installed "$p" || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "deps: installing ${missing[*]}"
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
