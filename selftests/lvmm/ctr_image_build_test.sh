@@ -204,6 +204,7 @@ fails 'FROM bb\n\n# x\nENV A=1\nCOPY app.c /app/\n' 'Containerfile:5: COPY: no s
 	"a missing COPY source: Containerfile:5: COPY: no such file app.c"
 fails 'FROM bb\nRUN true && \\\n  exit 3\nRUN echo never\n' 'Containerfile:2: RUN: .*exited with status 3' \
 	"RUN exiting 3 fails the build with its status and line"
+fails 'FROM bb\nRUN\n' 'Containerfile:2: RUN: needs arguments' "an instruction without arguments"
 fails 'FROM bb\nFROBNICATE x\n' 'Containerfile:2: FROBNICATE: unknown instruction' "an unknown instruction"
 fails 'FROM nosuchimage\n' 'Containerfile:1: FROM: no image nosuchimage' "FROM an image not in the store"
 fails 'FROM bb\nADD https://example.com/x.tgz /\n' 'Containerfile:2: ADD: https://example.com/x.tgz: ctr build does not download' \

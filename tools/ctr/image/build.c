@@ -954,6 +954,10 @@ static int run_build(struct build *b, const char *target, char **tags)
 		b->in = &b->cf.v[i];
 		printf("STEP %zu/%zu: %s %s\n", i + 1, nsteps, b->in->cmd, b->in->args);
 		fflush(stdout);
+		if (!*b->in->args) {
+			ret = step_err(b, "needs arguments");
+			break;
+		}
 		if (!strcmp(b->in->cmd, "FROM")) {
 			char **w;
 			const char *why;
