@@ -334,4 +334,60 @@ int auth_remove(const char *authfile, const char *host);	/* -ENOENT: no entry */
 void sources_add(struct store *s, const char *digest, const char *host, const char *repo);
 /* The repositories on @host known to have @digest (NULL-terminated, malloc'ed). */
 char **sources_repos(const struct store *s, const char *digest, const char *host);
+
+/* build, save, load */
+#include <sys/stat.h>
+/* ---- containerfile.c: Containerfiles parsed ---- */
+struct cf_insn {
+	int line;		/* where it starts */
+	char cmd[16];		/* the instruction, upper case */
+	char *args;		/* the rest, continued lines joined */
+};
+struct containerfile {
+	char name[256];		/* as messages name it */
+	struct cf_insn *v;
+	size_t n;
+};
+int containerfile_read(const char *path, const char *name, struct containerfile *cf);
+void containerfile_free(struct containerfile *cf);
+/*
+ * Docker's words: quotes removed, backslash escapes, and (@expand_vars)
+ * $VAR ${VAR} ${VAR:-word} ${VAR:+word} from @env (K=V, the last wins);
+ * a syntax error in *@why.
+ */
+int cf_words(const char *s, char *const *env, bool expand_vars, char ***out, const char **why);
+char *cf_expand(const char *s, char *const *env, const char **why);
+const char *cf_getenv(char *const *env, const char *name, size_t len);
+/* The exec form: a JSON array of strings, or NULL (the shell form). */
+char **cf_json(const char *s);
+size_t cf_strv_len(char *const *v);
+
+/* ---- buildcopy.c: COPY and ADD ---- */
+struct build_ignore;
+/* The context's .containerignore (or .dockerignore): patterns, ! exceptions, ** */
+struct build_ignore *build_ignore_load(const char *ctx);
+void build_ignore_free(struct build_ignore *ig);
+bool build_ignored(const struct build_ignore *ig, const char *rel);
+/* Has @path a ".." component? */
+bool build_has_dotdot(const char *path);
+/* "a/./b/../c/" is "a/c"; -1 above the top */
+int build_clean_path(const char *in, char *out, size_t len);
+struct copy_item {
+	char *src, *dst;	/* a path on the host; one in the image, without the leading / */
+	struct stat st;
+	bool unpack;		/* ADD of a tar archive: unpacked into dst */
+};
+struct copy_list {
+	struct copy_item *v;
+	size_t n;
+};
+int copy_collect(const char *root, const struct build_ignore *ig, char *const *srcs,
+		 const char *dest, bool dest_dir, bool add, struct copy_list *l, char *why,
+		 size_t whylen);
+void copy_list_free(struct copy_list *l);
+/* Names, modes and contents, the cache key's part */
+int copy_digest(const struct copy_list *l, char out[IMG_DIGEST_LEN]);
+/* The files into @upper; parents as the stage's @view has them. */
+int copy_apply(const struct copy_list *l, const char *upper, const char *view, bool chown_set,
+	       unsigned uid, unsigned gid, char *why, size_t whylen);
 #endif /* CTR_IMAGE_H */
