@@ -41,7 +41,10 @@ ratio() { # ratio LABEL A B WHAT: the medians of $tmp/A and $tmp/B
 
 # A busybox root filesystem, as a tarball both sides import.
 mkdir -p "$tmp/rootfs/bin" "$tmp/rootfs/etc"
-cp "$(command -v busybox)" "$tmp/rootfs/bin/busybox"
+# (busybox sh answers "command -v busybox" with the bare applet name)
+bb=/bin/busybox
+[ -x $bb ] || bb=$(command -v busybox)
+cp "$bb" "$tmp/rootfs/bin/busybox"
 for a in sh true cat echo mkdir; do ln -s busybox "$tmp/rootfs/bin/$a"; done
 tar -C "$tmp/rootfs" -cf "$tmp/rootfs.tar" .
 store=$tmp/store
