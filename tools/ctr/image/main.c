@@ -34,18 +34,18 @@ static const struct img_verb image_verbs[] = {
 	{ "prune", images__prune, "[--all]", "Remove unnamed images (--all: unused ones too) and unreferenced blobs and layers." },
 	{ "history", image__history, "IMAGE", "The steps that made an image, newest first." },
 	{ "import", image__import, "TARBALL|- [NAME[:TAG]]", "An image of one layer from a root filesystem tarball." },
-	{ "save", image__save, "[--format oci-archive|docker-archive] -o FILE IMAGE...", "Write images to a tar archive." },
-	{ "load", image__load, "-i FILE", "Read images from a docker save or OCI layout archive." },
-	{ "build", image__build, "-t NAME[:TAG] [-f Containerfile] [--build-arg K=V] DIR", "Build an image from a Containerfile." },
-	{ "pull", image__pull, "[--tls-verify=false] [--cert-dir DIR] NAME[:TAG]", "Fetch an image from a registry." },
-	{ "push", image__push, "[--tls-verify=false] [--cert-dir DIR] IMAGE [DEST]", "Send an image to a registry." },
-	{ "login", registry__login, "[-u USER] [--password-stdin] REGISTRY", "Store credentials for a registry (auth.json)." },
-	{ "logout", registry__logout, "REGISTRY", "Forget a registry's credentials." },
+	{ "save", image__save, "[--format docker-archive|oci-archive] -o FILE IMAGE...", "Write images to a tar archive." },
+	{ "load", image__load, "[-i FILE] [--quiet]", "Read images from a docker save or OCI layout archive (stdin without -i)." },
+	{ "build", image__build, "-t NAME[:TAG]... [-f Containerfile] [--build-arg K=V]... [--no-cache] [--target STAGE] DIR", "Build an image from a Containerfile." },
+	{ "pull", image__pull, "[--tls-verify=false] [--cert-dir DIR] [--authfile FILE] [--platform OS/ARCH] [--quiet] REGISTRY/NAME[:TAG|@DIGEST]", "Fetch an image from a registry." },
+	{ "push", image__push, "[--tls-verify=false] [--cert-dir DIR] [--authfile FILE] [--quiet] IMAGE [REGISTRY/NAME[:TAG]]", "Send an image to a registry." },
+	{ "login", registry__login, "[-u USER] [-p PASS | --password-stdin] [--authfile FILE] [--tls-verify=false] [--cert-dir DIR] REGISTRY", "Store credentials for a registry (auth.json)." },
+	{ "logout", registry__logout, "[--authfile FILE] REGISTRY", "Forget a registry's credentials." },
 };
 
 static const struct img_verb container_verbs[] = {
-	{ "run", container__run_image, "[OPTIONS] IMAGE [COMMAND [ARG...]]", "Run a container from an image." },
-	{ "commit", container__commit, "CONTAINER NAME[:TAG]", "A new image from a container's changes." },
+	{ "run", container__run_image, "[--name N] [--rm] [-d] [-i] [-t] [-e K=V] [-w DIR] [-u USER[:GROUP]] [--entrypoint P] [-v HOST:CTR[:ro]] [--memory SIZE] [--cpus N] [--pids-limit N] [--network none|host] IMAGE [COMMAND [ARG...]]", "Run a container from an image." },
+	{ "commit", container__commit, "[-m MESSAGE] CONTAINER NAME[:TAG]", "A new image from a container's changes." },
 	{ "rm", container__rm, "[--force] CONTAINER...", "Remove containers made from images, their writable layer with them." },
 	{ "ls", containers__list_images, "[--format table|json]", "List the containers made from images." },
 };
@@ -68,7 +68,7 @@ static void group_usage(FILE *f, const char *group, const struct img_verb *v, si
 
 	fprintf(f, "usage: ctr %s COMMAND\n\nCommands:\n", group);
 	for (i = 0; i < n; i++)
-		fprintf(f, "  %-8s %s\n", v[i].name, v[i].help);
+		fprintf(f, "  %s %s\n      %s\n", v[i].name, v[i].args, v[i].help);
 }
 
 void img_usage(FILE *f)
