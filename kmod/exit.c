@@ -55,6 +55,7 @@ static int internal_error(struct lvmm_vcpu *vcpu, u32 suberror, u32 ndata,
 	struct lvmm_run *run = vcpu->run;
 
 	run->exit_reason = LVMM_EXIT_INTERNAL_ERROR;
+	vcpu->exit_event = LVMM_EVENT_INTERNAL_ERROR;
 	run->internal.suberror = suberror;
 	run->internal.ndata = ndata;
 	run->internal.data[0] = d0;
@@ -410,9 +411,11 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *x)
 		/* The hardware leaves the state undefined: back to reset. */
 		lvmm_vcpu_reset(vcpu);
 		run->exit_reason = LVMM_EXIT_SHUTDOWN;
+		vcpu->exit_event = LVMM_EVENT_SHUTDOWN;
 		return 0;
 	case LVMM_X_FAIL_ENTRY:
 		run->exit_reason = LVMM_EXIT_FAIL_ENTRY;
+		vcpu->exit_event = LVMM_EVENT_FAIL_ENTRY;
 		run->fail_entry.hardware_entry_failure_reason = x->code;
 		run->fail_entry.cpu = vcpu->last_cpu;
 		return 0;

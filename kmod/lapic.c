@@ -634,6 +634,8 @@ static bool service_due(struct lvmm_lapic *a)
 int lvmm_lapic_service(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
+	int ret;
+	u64 t;
 
 	for (;;) {
 		if (READ_ONCE(a->init_pending)) {
@@ -652,7 +654,10 @@ int lvmm_lapic_service(struct lvmm_vcpu *vcpu)
 		}
 		if (!a->wait_sipi)
 			return 0;
-		if (wait_event_interruptible(vcpu->wq, service_due(a)))
+		t = local_clock();
+		ret = wait_event_interruptible(vcpu->wq, service_due(a));
+		lvmm_sleep_end(vcpu, t);
+		if (ret)
 			return -EINTR;
 	}
 }
@@ -666,12 +671,15 @@ int lvmm_lapic_service(struct lvmm_vcpu *vcpu)
 int lvmm_lapic_halt(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
+	u64 t;
 
 	if (lvmm_lapic_pending_vector(vcpu) >= 0 || service_due(a) ||
 	    READ_ONCE(a->nmi_pending))
 		return 1;
 	lvmm_stat_inc(vcpu, LVMM_STAT_HALT_SLEEPS);
+	t = local_clock();
 	wait_event_interruptible(vcpu->wq, lvmm_lapic_pending_vector(vcpu) >= 0 ||
 				 service_due(a) || READ_ONCE(a->nmi_pending));
+	lvmm_sleep_end(vcpu, t);
 	return 1;
 }

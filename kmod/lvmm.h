@@ -7,8 +7,11 @@
 #define LVMM_CORE_H
 
 #include <linux/types.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/uidgid.h>
 #include <linux/refcount.h>
+#include <linux/sched/clock.h>
 #include <linux/wait.h>
 #include <linux/lvmm.h>
 #include <asm/fpu/api.h>
@@ -140,6 +143,18 @@ struct lvmm_vm {
 	struct lvmm_vcpu *vcpus[LVMM_MAX_VCPUS];
 	bool irqchip;			/* vCPUs get an in-kernel local APIC */
 	bool vcpus_created;		/* ...only if set before the first vCPU */
+
+	/* vmlist.c: what netlink reports; the list and name under lvmm_vms_lock */
+	struct list_head node;
+	u32 id;
+	char name[LVMM_VM_NAME_LEN];
+	pid_t owner_pid;
+	kuid_t owner_uid;
+	char *owner_cgroup;		/* NULL if unknown */
+	u64 created_ns;
+	int state;			/* enum lvmm_vm_state, never PAUSED */
+	bool paused;			/* no vCPU enters the guest */
+	wait_queue_head_t pause_wq;	/* where vCPUs wait for resume */
 };
 
 enum lvmm_vcpu_mode { LVMM_OUTSIDE_GUEST, LVMM_IN_GUEST };
@@ -187,6 +202,10 @@ struct lvmm_vcpu {
 
 	/* LVMM_GET_VCPU_STATS; written by the vCPU's thread only. */
 	u64 stats[LVMM_STAT_NR];
+	u64 guest_ns;			/* in guest mode */
+	u64 lvmm_ns;			/* in LVMM_RUN, neither in the guest nor asleep */
+	u64 sleep_ns;			/* in LVMM_RUN asleep: HLT, a paused VM */
+	int exit_event;			/* LVMM_EVENT_* this RUN ends with, or -1 */
 
 	/* LVMM_CREATE_IRQCHIP: the local APIC, and where HLT sleeps. */
 	struct lvmm_lapic *lapic;
@@ -201,10 +220,34 @@ int lvmm_create_vm(void);
 void lvmm_vm_put(struct lvmm_vm *vm);
 void lvmm_vm_kick_all(struct lvmm_vm *vm);
 
+/* vmlist.c: every VM, for netlink; lock order lvmm_vms_lock, then vm->lock */
+extern struct mutex lvmm_vms_lock;
+extern struct list_head lvmm_vms;
+void lvmm_vmlist_add(struct lvmm_vm *vm);
+void lvmm_vmlist_del(struct lvmm_vm *vm);
+struct lvmm_vm *lvmm_vm_find(u32 id);
+int lvmm_vm_set_name(struct lvmm_vm *vm, const struct lvmm_vm_name *n);
+enum lvmm_vm_state lvmm_vm_state(const struct lvmm_vm *vm);
+int lvmm_vm_pause(struct lvmm_vm *vm, bool pause);
+/* An event to netlink listeners; __ with lvmm_vms_lock held. -1: no vCPU. */
+void __lvmm_vm_notify(struct lvmm_vm *vm, enum lvmm_event event, int vcpu_id);
+void lvmm_vm_notify(struct lvmm_vm *vm, enum lvmm_event event, int vcpu_id);
+
+/* netlink.c */
+int lvmm_nl_init(void);
+void lvmm_nl_exit(void);
+void lvmm_nl_event(const struct lvmm_vm *vm, enum lvmm_event event, int vcpu_id);
+
 /* vcpu.c */
 static inline void lvmm_stat_inc(struct lvmm_vcpu *vcpu, enum lvmm_stat stat)
 {
 	WRITE_ONCE(vcpu->stats[stat], vcpu->stats[stat] + 1);
+}
+
+/* Sleeps inside LVMM_RUN, left out of lvmm_ns: t = local_clock(); sleep; end. */
+static inline void lvmm_sleep_end(struct lvmm_vcpu *vcpu, u64 start)
+{
+	WRITE_ONCE(vcpu->sleep_ns, vcpu->sleep_ns + local_clock() - start);
 }
 
 int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id);

@@ -25,7 +25,8 @@ static long lvmm_dev_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 	case LVMM_CHECK_EXTENSION:
 		if (arg == LVMM_CAP_PAUSE_EXITS)
 			return lvmm_ops->has_pause_exits();
-		return arg == LVMM_CAP_IRQCHIP || arg == LVMM_CAP_VCPU_STATS;
+		return arg == LVMM_CAP_IRQCHIP || arg == LVMM_CAP_VCPU_STATS ||
+		       arg == LVMM_CAP_NETLINK;
 	case LVMM_GET_TSC_KHZ:
 		return arg ? -EINVAL : (tsc_khz ? (long)tsc_khz : -EIO);
 	default:
@@ -75,12 +76,18 @@ static int __init lvmm_init(void)
 	ret = lvmm_hw_init();
 	if (ret)
 		goto err_setup;
-	ret = misc_register(&lvmm_dev);
+	/* Before the device: every VM's creation is an event. */
+	ret = lvmm_nl_init();
 	if (ret)
 		goto err_hw;
+	ret = misc_register(&lvmm_dev);
+	if (ret)
+		goto err_nl;
 	pr_info("lvmm: loaded, backend %s, ABI version %d\n", lvmm_ops->name, LVMM_API_VERSION);
 	return 0;
 
+err_nl:
+	lvmm_nl_exit();
 err_hw:
 	lvmm_hw_exit();
 err_setup:
@@ -91,6 +98,7 @@ err_setup:
 static void __exit lvmm_exit(void)
 {
 	misc_deregister(&lvmm_dev);
+	lvmm_nl_exit();
 	lvmm_hw_exit();
 	lvmm_ops->hardware_unsetup();
 }

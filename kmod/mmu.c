@@ -33,6 +33,7 @@ int lvmm_mmu_init(struct lvmm_mmu *mmu, const struct lvmm_pte_format *fmt, int l
 	mmu->fmt = fmt;
 	mmu->levels = levels;
 	mmu->table_pages = 0;
+	mmu->mapped_pages = 0;
 	mmu->root = alloc_table(mmu);
 	return mmu->root ? 0 : -ENOMEM;
 }
@@ -85,6 +86,7 @@ int lvmm_mmu_map(struct lvmm_mmu *mmu, u64 gpa, struct page *page, bool writable
 	if (lvmm_pte_present(fmt, *pte))
 		return -EEXIST;
 	WRITE_ONCE(*pte, lvmm_pte_leaf(fmt, page_to_phys(page), writable));
+	WRITE_ONCE(mmu->mapped_pages, mmu->mapped_pages + 1);
 	return 0;
 }
 
@@ -136,6 +138,7 @@ void lvmm_mmu_unmap_range(struct lvmm_vm *vm, u64 gpa, u64 size)
 		if (lvmm_pte_present(mmu->fmt, *pte)) {
 			batch[n++] = pfn_to_page((*pte & LVMM_PTE_ADDR_MASK) >> PAGE_SHIFT);
 			WRITE_ONCE(*pte, 0);
+			WRITE_ONCE(mmu->mapped_pages, mmu->mapped_pages - 1);
 			if (n == UNMAP_BATCH) {
 				flush_and_unpin(vm, batch, n);
 				n = 0;

@@ -44,6 +44,7 @@ struct lvmm_mmu {
 	int levels;
 	u64 *root;
 	unsigned long table_pages;
+	unsigned long mapped_pages;	/* leaves present: guest memory in use */
 };
 
 struct lvmm_vm;

@@ -26,7 +26,7 @@
 static void lvmm_enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	bool flush;
-	u64 gen;
+	u64 gen, t;
 	int cpu;
 
 	local_irq_disable();
@@ -37,8 +37,8 @@ static void lvmm_enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	WRITE_ONCE(vcpu->mode, LVMM_IN_GUEST);
 	/* Pairs with lvmm_vm_kick_all() and lvmm_vcpu_kick(): see it or get kicked. */
 	smp_mb();
-	if (READ_ONCE(vcpu->event)) {
-		/* An interrupt arrived since the last look: go round again. */
+	if (READ_ONCE(vcpu->event) || READ_ONCE(vcpu->vm->paused)) {
+		/* An interrupt or a pause since the last look: go round again. */
 		WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
 		local_irq_enable();
 		exit->kind = LVMM_X_NONE;
@@ -48,7 +48,9 @@ static void lvmm_enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	gen = READ_ONCE(vcpu->vm->tlb_gen);
 	flush = cpu != vcpu->last_cpu || gen != vcpu->tlb_gen;
 
+	t = local_clock();
 	lvmm_ops->vcpu_run(vcpu, flush, exit);
+	WRITE_ONCE(vcpu->guest_ns, vcpu->guest_ns + local_clock() - t);
 	exit->entered = true;
 	lvmm_stat_inc(vcpu, LVMM_STAT_EXITS);
 
@@ -195,7 +197,17 @@ static bool lvmm_prepare_interrupts(struct lvmm_vcpu *vcpu)
 	return true;
 }
 
-static int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
+/* A paused VM's vCPUs wait here, outside the guest, until resumed or a signal. */
+static void lvmm_wait_resume(struct lvmm_vcpu *vcpu)
+{
+	struct lvmm_vm *vm = vcpu->vm;
+	u64 t = local_clock();
+
+	wait_event_interruptible(vm->pause_wq, !READ_ONCE(vm->paused));
+	lvmm_sleep_end(vcpu, t);
+}
+
+static int lvmm_vcpu_run_loop(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_run *run = vcpu->run;
 	struct lvmm_exit exit;
@@ -217,6 +229,10 @@ static int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		if (READ_ONCE(vcpu->vm->paused)) {
+			lvmm_wait_resume(vcpu);
+			continue;
+		}
 		if (vcpu->lapic) {
 			ret = lvmm_lapic_service(vcpu);
 			if (ret) {
@@ -239,6 +255,28 @@ static int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
 	run->ready_for_interrupt_injection = !vcpu->irq_pending &&
 					     lvmm_ops->interrupt_allowed(vcpu);
+	return ret;
+}
+
+/* One LVMM_RUN, with its time split into guest, lvmm and sleeping. */
+static int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
+{
+	struct lvmm_vm *vm = vcpu->vm;
+	u64 start = local_clock();
+	u64 guest = vcpu->guest_ns, sleep = vcpu->sleep_ns;
+	int ret;
+
+	if (READ_ONCE(vm->state) != LVMM_VM_RUNNING)
+		WRITE_ONCE(vm->state, LVMM_VM_RUNNING);
+	vcpu->exit_event = -1;
+	ret = lvmm_vcpu_run_loop(vcpu);
+	/* Set by exit.c, not read from the run page userspace can write. */
+	if (vcpu->exit_event == LVMM_EVENT_SHUTDOWN)
+		WRITE_ONCE(vm->state, LVMM_VM_SHUTDOWN);
+	if (vcpu->exit_event >= 0)
+		lvmm_vm_notify(vm, vcpu->exit_event, vcpu->id);
+	WRITE_ONCE(vcpu->lvmm_ns, vcpu->lvmm_ns + local_clock() - start -
+		   (vcpu->guest_ns - guest) - (vcpu->sleep_ns - sleep));
 	return ret;
 }
 

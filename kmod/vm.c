@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM file descriptors: memory slots and vCPU creation.  A VM lives as long
+ * VM file descriptors: memory slots, vCPU creation and the VM's name.  A VM lives as long
  * as its fd or any of its vCPU fds is open.
  */
 #include <linux/anon_inodes.h>
@@ -19,6 +19,7 @@ static void lvmm_vm_free(struct lvmm_vm *vm)
 {
 	unsigned int i;
 
+	lvmm_vmlist_del(vm);
 	for (i = 0; i < LVMM_MAX_MEM_SLOTS; i++) {
 		struct lvmm_memslot *s = &vm->slots.slot[i];
 
@@ -129,6 +130,15 @@ static int lvmm_signal_msi(struct lvmm_vm *vm, void __user *argp)
 				 (msi.data & APIC_DM_FIXED_MASK) == APIC_DM_LOWEST);
 }
 
+static int lvmm_set_vm_name_ioctl(struct lvmm_vm *vm, void __user *argp)
+{
+	struct lvmm_vm_name n;
+
+	if (copy_from_user(&n, argp, sizeof(n)))
+		return -EFAULT;
+	return lvmm_vm_set_name(vm, &n);
+}
+
 static long lvmm_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct lvmm_vm *vm = filp->private_data;
@@ -146,6 +156,8 @@ static long lvmm_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg
 		return arg ? -EINVAL : lvmm_create_irqchip(vm);
 	case LVMM_SIGNAL_MSI:
 		return lvmm_signal_msi(vm, (void __user *)arg);
+	case LVMM_SET_VM_NAME:
+		return lvmm_set_vm_name_ioctl(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -183,6 +195,7 @@ int lvmm_create_vm(void)
 		goto err_mmu;
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	lvmm_vmlist_add(vm);
 
 	fd = anon_inode_getfd("lvmm-vm", &lvmm_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)

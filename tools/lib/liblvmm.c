@@ -269,6 +269,18 @@ int lvmm_create_irqchip(struct lvmm_vm *vm)
 	return ioctl(vm->vm_fd, LVMM_CREATE_IRQCHIP, 0) < 0 ? neg_errno() : 0;
 }
 
+int lvmm_set_vm_name(struct lvmm_vm *vm, const char *name)
+{
+	struct lvmm_vm_name n = { { 0 } };
+
+	if (vm->engine == LVMM_ENGINE_KVM)
+		return 0;	/* KVM has no names; its VMs are not listed by lvmm */
+	if (strlen(name) >= sizeof(n.name))
+		return -EINVAL;
+	memcpy(n.name, name, strlen(name));
+	return ioctl(vm->vm_fd, LVMM_SET_VM_NAME, &n) < 0 ? neg_errno() : 0;
+}
+
 int lvmm_signal_msi(struct lvmm_vm *vm, uint32_t address, uint32_t data)
 {
 	struct lvmm_msi msi = { .address_lo = address, .data = data };

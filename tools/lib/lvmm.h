@@ -77,6 +77,8 @@ int lvmm_get_tsc_khz(struct lvmm_vm *vm);
 /* LVMM_CREATE_IRQCHIP: in-kernel local APICs for the vCPUs created later. */
 int lvmm_create_irqchip(struct lvmm_vm *vm);
 /* LVMM_SIGNAL_MSI: returns how many APICs took it. */
+/* LVMM_SET_VM_NAME: the name netlink lists the VM under. */
+int lvmm_set_vm_name(struct lvmm_vm *vm, const char *name);
 int lvmm_signal_msi(struct lvmm_vm *vm, uint32_t address, uint32_t data);
 
 /*

@@ -45,6 +45,8 @@
 #define LVMM_CAP_VCPU_STATS	2	/* LVMM_GET_VCPU_STATS */
 /* spinning PAUSE loops exit and yield to a preempted sibling vCPU */
 #define LVMM_CAP_PAUSE_EXITS	3
+/* LVMM_SET_VM_NAME and the generic netlink family "lvmm" below */
+#define LVMM_CAP_NETLINK	4
 
 /* ---- VM fd ---- */
 #define LVMM_MEM_READONLY	(1U << 0)
@@ -84,6 +86,19 @@ struct lvmm_msi {
 
 /* Deliver a message-signalled interrupt; returns how many APICs took it. */
 #define LVMM_SIGNAL_MSI		_IOW(LVMMIO, 0x13, struct lvmm_msi)
+
+/*
+ * LVMM_CAP_NETLINK: the name the netlink family reports for this VM.
+ * 1 to LVMM_VM_NAME_LEN - 1 characters of [A-Za-z0-9._-], NUL-terminated,
+ * the rest of the array zero.  Names need not be unique: the VM id is.
+ */
+#define LVMM_VM_NAME_LEN	64
+
+struct lvmm_vm_name {
+	char name[LVMM_VM_NAME_LEN];
+};
+
+#define LVMM_SET_VM_NAME	_IOW(LVMMIO, 0x14, struct lvmm_vm_name)
 
 /* ---- vCPU fd ---- */
 struct lvmm_regs {
@@ -275,5 +290,75 @@ struct lvmm_run {
 
 /* Offset of the string I/O data area in the run page. */
 #define LVMM_RUN_IO_DATA_OFFSET	1024
+
+/*
+ * ---- generic netlink family "lvmm" (LVMM_CAP_NETLINK) ----
+ *
+ * Management next to the ioctls: list VMs, read vCPU statistics, pause
+ * and resume, and events.  Requests carry only the attributes their
+ * command lists; anything else (unknown, wrong type or size) is EINVAL.
+ * A caller sees and controls the VMs of its effective uid (as opened the
+ * socket), all VMs with CAP_SYS_ADMIN.  Documentation/uapi.rst has the
+ * details of each command.
+ */
+#define LVMM_GENL_NAME		"lvmm"
+#define LVMM_GENL_VERSION	1
+/* Every event, for CAP_SYS_ADMIN; others use LVMM_CMD_SUBSCRIBE. */
+#define LVMM_GENL_MCGRP_EVENTS	"events"
+
+enum lvmm_nl_cmd {
+	LVMM_CMD_UNSPEC,
+	LVMM_CMD_GET_VM,	/* VM_ID: one VM; NLM_F_DUMP: all visible */
+	LVMM_CMD_GET_STATS,	/* VM_ID -> VM_ID, VCPU... */
+	LVMM_CMD_PAUSE_VM,	/* VM_ID */
+	LVMM_CMD_RESUME_VM,	/* VM_ID */
+	LVMM_CMD_SUBSCRIBE,	/* no attributes: events of visible VMs to this socket */
+	LVMM_CMD_EVENT,		/* kernel to user only */
+	__LVMM_CMD_MAX,
+};
+#define LVMM_CMD_MAX	(__LVMM_CMD_MAX - 1)
+
+enum lvmm_nl_attr {
+	LVMM_ATTR_UNSPEC,
+	LVMM_ATTR_VM_ID,	/* u32, never reused while the module is loaded */
+	LVMM_ATTR_VM_NAME,	/* string, LVMM_SET_VM_NAME's */
+	LVMM_ATTR_OWNER_PID,	/* u32, the creating process (init pid namespace) */
+	LVMM_ATTR_OWNER_UID,	/* u32, its effective uid (init user namespace) */
+	LVMM_ATTR_OWNER_CGROUP,	/* string, its cgroup v2 path at creation */
+	LVMM_ATTR_NR_VCPUS,	/* u32 */
+	LVMM_ATTR_MEM_SLOTS,	/* u32, memory slots in use */
+	LVMM_ATTR_MEM_BYTES,	/* u64, guest memory in those slots */
+	LVMM_ATTR_MEM_MAPPED,	/* u64, of which mapped (touched) by the guest */
+	LVMM_ATTR_STATE,	/* u32, enum lvmm_vm_state */
+	LVMM_ATTR_CREATED_NS,	/* u64, CLOCK_REALTIME of creation */
+	LVMM_ATTR_BACKEND,	/* string, "svm" or "vmx" */
+	LVMM_ATTR_VCPU,		/* nested, once per vCPU: the VCPU_* and STATS */
+	LVMM_ATTR_VCPU_ID,	/* u32 */
+	LVMM_ATTR_STATS,	/* binary: u64 per enum lvmm_stat, length says how many */
+	LVMM_ATTR_GUEST_NS,	/* u64, time in guest mode */
+	LVMM_ATTR_LVMM_NS,	/* u64, time in LVMM_RUN outside guest mode, not sleeping */
+	LVMM_ATTR_EVENT,	/* u32, enum lvmm_event */
+	LVMM_ATTR_PAD,
+	__LVMM_ATTR_MAX,
+};
+#define LVMM_ATTR_MAX	(__LVMM_ATTR_MAX - 1)
+
+enum lvmm_vm_state {
+	LVMM_VM_CREATED,	/* no vCPU has run yet */
+	LVMM_VM_RUNNING,
+	LVMM_VM_PAUSED,		/* LVMM_CMD_PAUSE_VM: no vCPU enters the guest */
+	LVMM_VM_SHUTDOWN,	/* a vCPU's last exit was a shutdown (triple fault) */
+};
+
+/* LVMM_ATTR_EVENT; each event also has VM_ID, VM_NAME, OWNER_PID and OWNER_UID. */
+enum lvmm_event {
+	LVMM_EVENT_CREATED,
+	LVMM_EVENT_DESTROYED,
+	LVMM_EVENT_PAUSED,
+	LVMM_EVENT_RESUMED,
+	LVMM_EVENT_SHUTDOWN,		/* with VCPU_ID */
+	LVMM_EVENT_INTERNAL_ERROR,	/* with VCPU_ID */
+	LVMM_EVENT_FAIL_ENTRY,		/* with VCPU_ID */
+};
 
 #endif /* _UAPI_LINUX_LVMM_H */
