@@ -37,7 +37,7 @@ contains() {
 	return 1
 }
 
-echo "1..7"
+echo "1..16"
 check "hello guest" 0 vmctl run --flat "$guests/hello.bin" &&
 	same "hello guest" "$tmp/out" "Hello from an lvmm guest" &&
 	same "hello guest stderr" "$tmp/err" "" && echo "ok $n - hello guest prints its greeting and halts"
@@ -70,5 +70,99 @@ check "bad size" 2 vmctl run --flat "$guests/hello.bin" --memory 12x &&
 check "unknown engine" 2 vmctl run --flat "$guests/hello.bin" --engine xen &&
 	contains "unknown engine" "$tmp/err" "--engine 'xen': use lvmm or kvm" &&
 	echo "ok $n - an unknown engine is a usage error"
+
+# Management of a running VM through lvmm's netlink family: the ticker
+# guest prints a line "t" every 2^18 rounds of a loop, for ever.
+lines() { wc -l <"$tmp/tk.out" 2>/dev/null || echo 0; }
+# wait_for SECONDS CMD...: until CMD succeeds
+wait_for() {
+	w=$1
+	shift
+	while [ "$w" -gt 0 ]; do
+		"$@" && return 0
+		sleep 1
+		w=$((w - 1))
+	done
+	return 1
+}
+ticking() { [ "$(lines)" -gt 2 ]; }
+listed() { timeout 10 vmctl list 2>/dev/null | grep -q " tk  *$1 "; }
+
+vmctl events >"$tmp/ev" 2>"$tmp/ev.err" &
+events=$!
+vmctl run --flat "$guests/ticker.bin" --name tk >"$tmp/tk.out" 2>"$tmp/tk.err" &
+tk=$!
+n=$((n + 1))
+if wait_for 30 ticking && wait_for 10 listed running; then
+	vmctl list --json >"$tmp/out" 2>&1
+	contains "list --json" "$tmp/out" '"name": "tk"' &&
+		contains "list --json" "$tmp/out" '"state": "running"' &&
+		echo "ok $n - list shows a running VM by its --name (table and JSON)"
+else
+	echo "not ok $n - the ticker guest is not running and listed ($(lines) lines)"
+	sed 's/^/# /' "$tmp/tk.err"
+	timeout 10 vmctl list 2>&1 | sed 's/^/# /'
+	ps | sed 's/^/# ps: /'
+	cat /proc/$tk/stack /proc/$tk/task/*/stack 2>&1 | sed 's/^/# stack: /'
+	failed=$((failed + 1))
+fi
+
+# Until the events reader has subscribed, its first pause may be missed.
+paused_seen() {
+	vmctl pause tk && vmctl resume tk && sleep 1 && grep -q ' paused .*name=tk' "$tmp/ev"
+}
+n=$((n + 1))
+if wait_for 20 paused_seen; then
+	echo "ok $n - vmctl events reports pause and resume"
+else
+	echo "not ok $n - no 'paused' event for tk: $(cat "$tmp/ev" "$tmp/ev.err")"
+	failed=$((failed + 1))
+fi
+
+check "pause" 0 vmctl pause tk && sleep 1 && c1=$(lines) && sleep 2 && c2=$(lines) &&
+	if [ "$c1" = "$c2" ] && listed paused; then
+		echo "ok $n - a paused guest prints nothing ($c1 lines before, $c2 after 2 s) and is listed paused"
+	else
+		echo "not ok $n - paused: $c1 then $c2 lines; $(vmctl list 2>&1)"
+		failed=$((failed + 1))
+	fi
+
+check "pause twice" 1 vmctl pause tk &&
+	contains "pause twice" "$tmp/err" "VM 'tk' is already paused (to go on: vmctl resume tk)" &&
+	echo "ok $n - pausing a paused VM names its state and what to do"
+
+check "stats" 0 vmctl stats tk --format prometheus &&
+	contains "stats" "$tmp/out" 'lvmm_vcpu_exits_total{vm="tk",id="' &&
+	contains "stats" "$tmp/out" 'reason="io"} ' &&
+	vmctl stats tk --json >"$tmp/out" 2>&1 &&
+	contains "stats json" "$tmp/out" '"state":"paused"' &&
+	echo "ok $n - stats of a paused VM, in the Prometheus format and JSON"
+
+check "resume" 0 vmctl resume tk && c1=$(lines) && sleep 2 &&
+	if [ "$(lines)" -gt "$c1" ] && listed running; then
+		echo "ok $n - resumed, the guest prints again"
+	else
+		echo "not ok $n - resumed: still $(lines) lines"
+		failed=$((failed + 1))
+	fi
+
+check "stats watch" 0 vmctl stats tk --watch 1 --count 2 &&
+	contains "stats watch" "$tmp/out" "running: " && contains "stats watch" "$tmp/out" " io " &&
+	echo "ok $n - stats --watch prints exit rates by reason"
+
+kill -9 "$tk"
+wait "$tk" 2>/dev/null
+gone() { ! vmctl list 2>/dev/null | grep -q ' tk '; }
+n=$((n + 1))
+if wait_for 10 gone && wait_for 10 grep -q ' destroyed .*name=tk' "$tmp/ev"; then
+	echo "ok $n - a VM whose vmctl was killed (SIGKILL) is gone from the list, and an event says so"
+else
+	echo "not ok $n - after SIGKILL: $(vmctl list 2>&1) / $(cat "$tmp/ev")"
+	failed=$((failed + 1))
+fi
+kill "$events" 2>/dev/null
+check "unknown VM" 1 vmctl pause nosuch &&
+	contains "unknown VM" "$tmp/err" "no VM 'nosuch' is running that you may see (see: vmctl list)" &&
+	echo "ok $n - an unknown VM is named in the error"
 
 [ "$failed" -eq 0 ]

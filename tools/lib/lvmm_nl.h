@@ -48,7 +48,10 @@ void lvmm_nl_close(struct lvmm_nl *nl);
 const char *lvmm_nl_error(const struct lvmm_nl *nl);
 
 int lvmm_nl_get_vm(struct lvmm_nl *nl, uint32_t id, struct lvmm_nl_vm *vm);
-/* Calls @fn for every VM the caller may see; a non-zero return stops. */
+/*
+ * Calls @fn for every VM the caller may see; a non-zero return stops.
+ * @fn may not make requests on @nl: the dump's answers are still coming.
+ */
 int lvmm_nl_list_vms(struct lvmm_nl *nl, int (*fn)(const struct lvmm_nl_vm *vm, void *arg),
 		     void *arg);
 /* Fills up to @max vCPUs; returns how many the VM has. */

@@ -53,6 +53,14 @@ struct machine {
 /* Set by SIGINT/SIGTERM. */
 extern volatile sig_atomic_t vmctl_stop_signal;
 
+struct vm_config;
+
+/* Build the VM of @o: 0, or -1 after saying why (then machine_destroy()). */
+int machine_create(struct machine *m, const struct vm_config *o);
+/* Run every vCPU (one thread each) until the VM ends; the exit status. */
+int machine_run(struct machine *m, const struct vm_config *o);
+void machine_destroy(struct machine *m);
+
 /* Run @vcpu until the VM ends; returns the exit status (see vmctl.h). */
 int vcpu_loop(struct machine *m, struct lvmm_vcpu *vcpu);
 /* End the VM with @status from outside a vCPU thread, saying @why. */

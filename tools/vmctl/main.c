@@ -10,7 +10,12 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{ "run", cmd_run, "run a guest until it halts" },
+	{ "run", cmd_run, "run a guest in this terminal until it halts" },
+	{ "list", cmd_list, "list the VMs you may see, with state and resources" },
+	{ "stats", cmd_stats, "a VM's exit counters, guest time and memory" },
+	{ "pause", cmd_pause, "stop a VM's vCPUs where they are" },
+	{ "resume", cmd_resume, "let a paused VM go on" },
+	{ "events", cmd_events, "print VM events as they happen" },
 };
 
 static void usage(FILE *f)

@@ -15,12 +15,12 @@ struct row {
 	unsigned long long count;
 };
 
-/* lvmm's kinds of exit, as opposed to its other counters (sleeps, injections). */
-static const unsigned int lvmm_exit_kinds[] = {
+const unsigned int lvmm_exit_kinds[] = {
 	LVMM_STAT_HOST_INTR, LVMM_STAT_IO, LVMM_STAT_MMIO, LVMM_STAT_APIC_MMIO,
 	LVMM_STAT_PAGE_FAULT, LVMM_STAT_MSR, LVMM_STAT_CPUID, LVMM_STAT_HLT,
 	LVMM_STAT_IRQ_WINDOW, LVMM_STAT_PAUSE, LVMM_STAT_OTHER,
 };
+const unsigned int lvmm_nr_exit_kinds = sizeof(lvmm_exit_kinds) / sizeof(lvmm_exit_kinds[0]);
 
 /* KVM's counters that count exits of one kind (they may overlap). */
 static const char *const kvm_exit_kinds[] = {
@@ -80,7 +80,7 @@ static void print_busiest_ports(const struct machine *m)
 static void print_lvmm_stats(struct machine *m, double seconds)
 {
 	unsigned long long sum[LVMM_STAT_MAX] = { 0 };
-	struct row rows[ARRAY_LEN(lvmm_exit_kinds)];
+	struct row rows[LVMM_STAT_NR];
 	struct lvmm_vcpu_stats st;
 	unsigned int i, k;
 
@@ -92,9 +92,9 @@ static void print_lvmm_stats(struct machine *m, double seconds)
 		for (k = 0; k < st.count && k < LVMM_STAT_MAX; k++)
 			sum[k] += st.value[k];
 	}
-	for (i = 0; i < ARRAY_LEN(rows); i++)
+	for (i = 0; i < lvmm_nr_exit_kinds; i++)
 		rows[i] = (struct row){ lvmm_stat_name(lvmm_exit_kinds[i]), sum[lvmm_exit_kinds[i]] };
-	print_exits("lvmm", rows, ARRAY_LEN(rows), sum[LVMM_STAT_EXITS], m->ncpus, seconds);
+	print_exits("lvmm", rows, lvmm_nr_exit_kinds, sum[LVMM_STAT_EXITS], m->ncpus, seconds);
 	print_busiest_ports(m);
 	fprintf(stderr, "vmctl: stats: %llu HLTs slept in lvmm, %llu interrupts injected, "
 		"%llu returns to vmctl, %llu directed yields\n", sum[LVMM_STAT_HALT_SLEEPS],

@@ -15,7 +15,13 @@ enum {
 	VMCTL_GUEST_RESET = 4,	/* the guest reset the machine (reboot; panic with panic=-1) */
 };
 
+/* One per builtin-*.c, in main.c's table. */
 int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 /* Print "vmctl: " + message + "\n" to stderr. */
 void vmctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

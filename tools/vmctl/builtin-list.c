@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmctl list: every VM the caller may see, from lvmm's netlink listing. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <json-c/json.h>
+
+#include "vmctl.h"
+#include "vmref.h"
+
+struct list_ctx {
+	struct lvmm_nl *nl;
+	struct json_object *array;	/* --json */
+	uint64_t now_ns;
+	/* The dump first: no other request may interleave with its answers. */
+	struct lvmm_nl_vm *vms;
+	size_t nr, cap;
+};
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+/* Average CPU use since creation, in % of one CPU: guest plus lvmm time. */
+static double cpu_percent(struct lvmm_nl *nl, const struct lvmm_nl_vm *vm, uint64_t now)
+{
+	struct lvmm_nl_vcpu_stats st[LVMM_MAX_VCPUS];
+	uint64_t busy = 0;
+	int n, i;
+
+	n = lvmm_nl_get_stats(nl, vm->id, st, LVMM_MAX_VCPUS);
+	if (n <= 0 || now <= vm->created_ns)
+		return 0;
+	for (i = 0; i < n && i < LVMM_MAX_VCPUS; i++)
+		busy += st[i].guest_ns + st[i].lvmm_ns;
+	return 100.0 * busy / (now - vm->created_ns);
+}
+
+static void format_uptime(char *buf, size_t size, uint64_t seconds)
+{
+	if (seconds < 3600)
+		snprintf(buf, size, "%um%02us", (unsigned int)(seconds / 60),
+			 (unsigned int)(seconds % 60));
+	else
+		snprintf(buf, size, "%uh%02um", (unsigned int)(seconds / 3600),
+			 (unsigned int)(seconds / 60 % 60));
+}
+
+static int collect(const struct lvmm_nl_vm *vm, void *arg)
+{
+	struct list_ctx *c = arg;
+
+	if (c->nr == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct lvmm_nl_vm *vms = realloc(c->vms, cap * sizeof(*vms));
+
+		if (!vms)
+			return -1;
+		c->vms = vms;
+		c->cap = cap;
+	}
+	c->vms[c->nr++] = *vm;
+	return 0;
+}
+
+static void list_one(struct list_ctx *c, const struct lvmm_nl_vm *vm)
+{	uint64_t up = c->now_ns > vm->created_ns ? (c->now_ns - vm->created_ns) / 1000000000ULL : 0;
+	double cpu = cpu_percent(c->nl, vm, c->now_ns);
+	char uptime[32];
+
+	if (c->array) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_int64(vm->id));
+		json_object_object_add(o, "name", json_object_new_string(vm->name));
+		json_object_object_add(o, "state",
+				       json_object_new_string(lvmm_nl_state_name(vm->state)));
+		json_object_object_add(o, "vcpus", json_object_new_int(vm->vcpus));
+		json_object_object_add(o, "memory_bytes", json_object_new_int64(vm->mem_bytes));
+		json_object_object_add(o, "memory_mapped_bytes",
+				       json_object_new_int64(vm->mem_mapped));
+		json_object_object_add(o, "cpu_percent", json_object_new_double(cpu));
+		json_object_object_add(o, "uptime_seconds", json_object_new_int64(up));
+		json_object_object_add(o, "owner_pid", json_object_new_int64(vm->owner_pid));
+		json_object_object_add(o, "owner_uid", json_object_new_int64(vm->owner_uid));
+		json_object_object_add(o, "cgroup", json_object_new_string(vm->owner_cgroup));
+		json_object_object_add(o, "backend", json_object_new_string(vm->backend));
+		json_object_array_add(c->array, o);
+		return;
+	}
+	format_uptime(uptime, sizeof(uptime), up);
+	printf("%-6u %-20s %-9s %5u %8lluM %6.1f %9s %8u\n", vm->id,
+	       vm->name[0] ? vm->name : "-", lvmm_nl_state_name(vm->state), vm->vcpus,
+	       (unsigned long long)(vm->mem_bytes >> 20), cpu, uptime, vm->owner_pid);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct list_ctx c = { .now_ns = realtime_ns() };
+	int opt, json = 0, ret;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			puts("usage: vmctl list [--json]\n\n"
+			     "Every VM you may see (all of them as root): id, name, state, vCPUs,\n"
+			     "guest memory, CPU use since it started (% of one CPU, guest and\n"
+			     "lvmm time), uptime and the owning process.");
+			return VMCTL_OK;
+		default:
+			vmctl_err("list: unknown option '%s' (see: vmctl list --help)",
+				  argv[optind - 1]);
+			return VMCTL_USAGE;
+		}
+	}
+	if (optind < argc) {
+		vmctl_err("list: unexpected argument '%s' (see: vmctl list --help)", argv[optind]);
+		return VMCTL_USAGE;
+	}
+	c.nl = vmref_open();
+	if (!c.nl)
+		return VMCTL_ERROR;
+	if (json)
+		c.array = json_object_new_array();
+	else
+		printf("%-6s %-20s %-9s %5s %9s %6s %9s %8s\n", "ID", "NAME", "STATE", "VCPUS",
+		       "MEMORY", "CPU%", "UPTIME", "PID");
+	ret = lvmm_nl_list_vms(c.nl, collect, &c);
+	if (ret < 0)
+		vmctl_err("cannot list VMs: %s", strerror(-ret));
+	for (size_t i = 0; ret >= 0 && i < c.nr; i++)
+		list_one(&c, &c.vms[i]);
+	free(c.vms);
+	if (json && ret >= 0)
+		puts(json_object_to_json_string_ext(c.array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(c.array);
+	lvmm_nl_close(c.nl);
+	return ret < 0 ? VMCTL_ERROR : VMCTL_OK;
+}

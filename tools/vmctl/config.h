@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A VM's definition: what run and create take on the command line. */
+#ifndef VMCTL_CONFIG_H
+#define VMCTL_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lvmm.h"
+#include "virtio_mmio.h"
+
+/* Slots for disks: the others go to the net card, the rng and the console. */
+#define MAX_DISKS	(VIRTIO_MAX_DEVICES - 3)
+#define MAX_NAME	32
+
+struct vm_config {
+	const char *flat, *kernel, *initrd, *cmdline, *name;
+	uint64_t memory, load_addr;
+	unsigned long cpus;
+	int memory_given;
+	const char *disks[MAX_DISKS];
+	int disk_ro[MAX_DISKS];
+	unsigned int nr_disks;
+	const char *tap;		/* --net tap:NAME; NULL for none */
+	int virtio_console;		/* --console virtio */
+	int stats;			/* --stats */
+	enum lvmm_engine engine;	/* --engine */
+};
+
+/* 0, or -1 after saying what is wrong; --help prints the usage and exits. */
+int vm_config_parse(int argc, char **argv, struct vm_config *o);
+void vm_config_usage(FILE *f);
+/* 0 if @name is a valid VM name, else -1 after saying why. */
+int vm_name_check(const char *name);
+
+#endif /* VMCTL_CONFIG_H */
