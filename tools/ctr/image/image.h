@@ -140,10 +140,24 @@ int index_write(const struct store *s, json_object *index);
 /* Points @name at @manifest_digest (moving it from another image). */
 int index_tag(struct store *s, const char *name, const char *manifest_digest, uint64_t size);
 int index_untag(struct store *s, const char *name);
+/*
+ * @fn on each entry of index.json in turn, with its manifest digest ("" if
+ * it has none) and its name (NULL: unnamed), until @fn returns nonzero:
+ * that value, or 0.
+ */
+typedef int index_fn(const char *digest, const char *name, void *arg);
+int index_for_each(const struct store *s, index_fn *fn, void *arg);
+/* Drops each entry @fn returns nonzero for; writes index.json if any went: how many, or -1. */
+int index_remove_if(struct store *s, index_fn *fn, void *arg);
 /* Every manifest digest index.json holds, named or not, in @out (NULL-terminated). */
 int index_manifests(const struct store *s, char ***out);
 /* The names of @digest (NULL-terminated, malloc'ed). */
 char **index_names(const struct store *s, const char *digest);
+
+/* NULL-terminated vectors of malloc'ed strings: empty, a copy of @str appended (@n: its length), a member? */
+char **img_strv_new(void);
+int img_strv_add(char ***v, size_t *n, const char *str);
+bool img_strv_has(char *const *v, const char *str);
 void img_strv_free(char **v);
 
 /*
@@ -254,7 +268,13 @@ int container__rm(struct store *s, int argc, char **argv);
 extern const char *img_state_root, *img_store_root;
 int img_verb_usage(FILE *f);
 /* images.c */
-int img_no_flags(int argc, char **argv);	/* 0, 1 (bad flag) or 2 (--help) */
+/*
+ * A verb's flags and operands when it has no flag but --help and
+ * (@flag non-NULL) --@flag / -@flag[0], which sets *@set: true with
+ * min..max operands (max -1: no limit) from optind on; false after --help
+ * or a usage error, with the exit status in *@status.
+ */
+bool img_args(int argc, char **argv, const char *flag, bool *set, int min, int max, int *status);
 uint64_t image_size(const struct image *img);
 void img_human_size(uint64_t n, char *buf, size_t len);
 /* prune.c */

@@ -35,12 +35,10 @@ int image__import(struct store *s, int argc, char **argv)
 	json_object *config, *layers, *desc;
 	struct image img;
 	uint64_t size;
-	int c = img_no_flags(argc, argv), fd, ret;
+	int fd, ret;
 
-	if (c)
-		return img_verb_usage(c == 2 ? stdout : stderr);
-	if (optind >= argc || optind + 2 < argc)
-		return img_verb_usage(stderr);
+	if (!img_args(argc, argv, NULL, NULL, 1, 2, &ret))
+		return ret;
 	if (optind + 1 < argc && ref_normalize(argv[optind + 1], name, sizeof(name)))
 		return 1;
 	if (store_lock(s))
