@@ -487,8 +487,7 @@ int containers__list_images(struct store *s, int argc, char **argv)
 	if (d)
 		closedir(d);
 	if (json)
-		printf("%s\n", json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY |
-								JSON_C_TO_STRING_NOSLASHESCAPE));
+		img_print_json(all);
 	json_object_put(all);
 	return 0;
 }

@@ -177,6 +177,13 @@ int image_write(struct store *s, json_object *config, json_object *layers, const
  */
 int layer_unpack(struct store *s, const char *digest, const char *diff_id,
 		 char found[IMG_DIGEST_LEN]);	/* diff_id NULL: whatever it is, in @found */
+/*
+ * The current entry's data from archive @in to @out: ARCHIVE_OK, or the
+ * failing call's status (a write's too: a full disk fails the entry), in
+ * *@failed (may be NULL) the archive whose error string says why.
+ */
+struct archive;
+int layer_copy_data(struct archive *in, struct archive *out, struct archive **failed);
 /* Every layer of @img unpacked. */
 int image_unpack(struct store *s, const struct image *img);
 void layer_dir(const struct store *s, const char *diff_id, char *out, size_t len);
@@ -276,6 +283,8 @@ int img_verb_usage(FILE *f);
  */
 bool img_args(int argc, char **argv, const char *flag, bool *set, int min, int max, int *status);
 uint64_t image_size(const struct image *img);
+/* @j on stdout as ls and inspect print JSON: indented, slashes as they are */
+void img_print_json(json_object *j);
 void img_human_size(uint64_t n, char *buf, size_t len);
 /* prune.c */
 int store_gc(struct store *s, int *blobs_removed, int *layers_removed);

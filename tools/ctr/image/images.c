@@ -58,6 +58,12 @@ void img_human_size(uint64_t n, char *buf, size_t len)
 	snprintf(buf, len, u ? "%.3g %s" : "%.0f %s", v, unit[u]);
 }
 
+void img_print_json(json_object *j)
+{
+	printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
 static const char *config_string(json_object *config, const char *key)
 {
 	json_object *v;
@@ -144,8 +150,7 @@ int images__list(struct store *s, int argc, char **argv)
 	}
 	img_strv_free(all);
 	if (json)
-		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
+		img_print_json(out);
 	json_object_put(out);
 	return 0;
 }
@@ -174,8 +179,7 @@ int image__inspect(struct store *s, int argc, char **argv)
 	json_object_object_add(o, "Size", json_object_new_int64(image_size(&img)));
 	json_object_object_add(o, "Manifest", json_object_get(img.manifest));
 	json_object_object_add(o, "Config", json_object_get(img.config));
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							JSON_C_TO_STRING_NOSLASHESCAPE));
+	img_print_json(o);
 	json_object_put(o);
 	image_free(&img);
 	return 0;

@@ -45,6 +45,27 @@ struct layer_src {
 	char why[128];
 };
 
+int layer_copy_data(struct archive *in, struct archive *out, struct archive **failed)
+{
+	const void *buf;
+	size_t len;
+	la_int64_t off;
+	int r;
+
+	while ((r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK) {
+		la_ssize_t w = archive_write_data_block(out, buf, len, off);
+
+		if (w < ARCHIVE_OK) {
+			if (failed)
+				*failed = out;
+			return (int)w;
+		}
+	}
+	if (failed)
+		*failed = in;
+	return r == ARCHIVE_EOF ? ARCHIVE_OK : r;
+}
+
 static int src_fill(struct layer_src *src)
 {
 	ssize_t n;
@@ -279,16 +300,10 @@ static int unpack_child(struct layer_src *src, const char *digest)
 			archive_entry_set_hardlink(e, link);
 		r = archive_write_header(out, e);
 		if (r == ARCHIVE_OK && archive_entry_size(e) > 0 && !hl) {
-			const void *buf;
-			size_t len;
-			la_int64_t off;
+			struct archive *failed;
 
-			while ((r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK)
-				if (archive_write_data_block(out, buf, len, off) < ARCHIVE_OK)
-					break;
-			if (r == ARCHIVE_EOF)
-				r = ARCHIVE_OK;
-			else if (r != ARCHIVE_OK)
+			r = layer_copy_data(in, out, &failed);
+			if (r != ARCHIVE_OK && failed == in)
 				img_err("layer %s: %s: %s", digest, name, archive_error_string(in));
 		}
 		if (r == ARCHIVE_OK)
