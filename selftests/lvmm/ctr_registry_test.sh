@@ -9,10 +9,10 @@
 # paths that only show under load or malice: blobs the registry has
 # (HEAD), chunked uploads, cross-repository mounts, an index with two
 # platforms, Docker's media types, a blob altered in the registry's
-# storage, a pull killed mid-layer; and logins: auth.json in Podman's
-# format, a wrong password, TLS with --cert-dir or --tls-verify=false,
-# and a third registry with token (Bearer) logins, as Docker Hub's,
-# against a JWT server of the test's own.
+# storage, a pull killed mid-layer, two pulls at once into one store;
+# and logins: auth.json in Podman's format, a wrong password, TLS with
+# --cert-dir or --tls-verify=false, and a third registry with token
+# (Bearer) logins, as Docker Hub's, against a JWT server of the test's own.
 # TAP output (CTR_TEST_KEEP=1 keeps its directory, logs included).
 # usage: ctr_registry_test.sh CTR_IMAGE BUSYBOX
 IMG=$(realpath "$1" 2>/dev/null || echo "$1")
@@ -344,6 +344,43 @@ if ci s10 pull $P "$R/big:1" >"$tmp/out" 2>&1 && grep -q 'skipped: already in th
 	ok "pulled again, it skips what it has and completes"
 else
 	notok "pulled again, it skips what it has and completes"
+fi
+
+# store_whole STORE: every blob's content is its name, tmp/ is empty (else why, on stdout)
+store_whole() {
+	for b in "$tmp/$1"/oci/blobs/sha256/*; do
+		[ "$(sha256sum <"$b" | cut -d' ' -f1)" = "${b##*/}" ] || echo "blob ${b##*/} is not its digest"
+	done
+	ls -A "$tmp/$1/tmp" | sed 's/^/left in tmp: /'
+}
+
+# two pulls of the same image into one store at once: the second waits
+# for the store's lock, then finds every blob there
+CTR_REGISTRY_MAX_SPEED=20000000 ci s16 pull $P "$R/big:1" >"$tmp/pull1" 2>&1 &
+pull=$!
+i=0
+until [ "$(cat "$tmp"/s16/tmp/blob.* 2>/dev/null | wc -c)" -gt 1000000 ] || [ $i -gt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+CTR_REGISTRY_MAX_SPEED=20000000 ci s16 pull $P "$R/big:1" >"$tmp/pull2" 2>&1
+rc2=$?
+wait $pull
+rc1=$?
+cat "$tmp/pull1" "$tmp/pull2" >"$tmp/out"
+if [ $i -le 200 ] && [ $rc1 = 0 ] && [ $rc2 = 0 ] && grep -q 'waiting for another ctr using the store' "$tmp/pull2" &&
+	[ "$(grep -c 'skipped: already in the store' "$tmp/pull2")" = 2 ]; then
+	ok "two pulls of one image at once: both succeed, the second waits for the store's lock"
+else
+	notok "two pulls of one image at once: both succeed, the second waits for the store's lock (rc $rc1 $rc2, waited $i)"
+fi
+store_whole s16 >"$tmp/out"
+ci s16 images >>"$tmp/out" 2>&1
+if ! grep -Eq '^(left in tmp:|blob )' "$tmp/out" && [ "$(grep -c "^$R/big " "$tmp/out")" = 1 ] &&
+	[ "$(ls "$tmp/s16/layers" | wc -l)" = 1 ] && cmp "$tmp/bigroot/big" "$(layer_of s16)/big" >>"$tmp/out" 2>&1; then
+	ok "... and the store is whole: each blob its digest, the image listed once, one layer, tmp/ empty"
+else
+	notok "... and the store is whole: each blob its digest, the image listed once, one layer, tmp/ empty"
 fi
 
 # ---- a registry with TLS (self-signed) and htpasswd logins ----
