@@ -474,8 +474,10 @@ static int unpack_into(const char *path, const char *dir, char *why, size_t whyl
 				if (r == ARCHIVE_OK)
 					r = archive_write_finish_entry(w);
 				if (r < ARCHIVE_WARN) {
+					char why[256];
+
 					snprintf(msg, sizeof(msg), "%s: cannot unpack \"%.200s\": %s", path,
-						 name, archive_error_string(w));
+						 name, layer_why(w, why, sizeof(why)));
 					break;
 				}
 			}

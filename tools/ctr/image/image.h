@@ -178,12 +178,14 @@ int image_write(struct store *s, json_object *config, json_object *layers, const
 int layer_unpack(struct store *s, const char *digest, const char *diff_id,
 		 char found[IMG_DIGEST_LEN]);	/* diff_id NULL: whatever it is, in @found */
 /*
- * The current entry's data from archive @in to @out: ARCHIVE_OK, or the
- * failing call's status (a write's too: a full disk fails the entry), in
- * *@failed (may be NULL) the archive whose error string says why.
+ * The current entry's data from archive @in to @out: ARCHIVE_OK, or a
+ * failure (ARCHIVE_FAILED for any failed write: a full disk fails the
+ * entry), with in *@failed (may be NULL) the archive that says why.
  */
 struct archive;
 int layer_copy_data(struct archive *in, struct archive *out, struct archive **failed);
+/* libarchive's message for @a, with the errno behind it ("Write failed: No space left on device") */
+const char *layer_why(struct archive *a, char *buf, size_t len);
 /* Every layer of @img unpacked. */
 int image_unpack(struct store *s, const struct image *img);
 void layer_dir(const struct store *s, const char *diff_id, char *out, size_t len);

@@ -45,6 +45,17 @@ struct layer_src {
 	char why[128];
 };
 
+const char *layer_why(struct archive *a, char *buf, size_t len)
+{
+	const char *msg = archive_error_string(a);
+
+	if (archive_errno(a) > 0)
+		snprintf(buf, len, "%s: %s", msg ? msg : "error", strerror(archive_errno(a)));
+	else
+		snprintf(buf, len, "%s", msg ? msg : "error");
+	return buf;
+}
+
 int layer_copy_data(struct archive *in, struct archive *out, struct archive **failed)
 {
 	const void *buf;
@@ -55,10 +66,11 @@ int layer_copy_data(struct archive *in, struct archive *out, struct archive **fa
 	while ((r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK) {
 		la_ssize_t w = archive_write_data_block(out, buf, len, off);
 
+		/* disk writes fail with ARCHIVE_WARN: the entry is short all the same */
 		if (w < ARCHIVE_OK) {
 			if (failed)
 				*failed = out;
-			return (int)w;
+			return ARCHIVE_FAILED;
 		}
 	}
 	if (failed)
@@ -309,8 +321,10 @@ static int unpack_child(struct layer_src *src, const char *digest)
 		if (r == ARCHIVE_OK)
 			r = archive_write_finish_entry(out);
 		if (r < ARCHIVE_WARN) {
+			char why[256];
+
 			img_err("layer %s: cannot unpack \"%.200s\": %s: refusing the layer", digest,
-				name, archive_error_string(out));
+				name, layer_why(out, why, sizeof(why)));
 			return 1;
 		}
 	}
