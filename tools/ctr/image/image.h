@@ -66,6 +66,9 @@ const char *img_digest_hex(const char *digest);
 struct store {
 	char root[2048];
 	int lock_fd;		/* -1 until store_lock() */
+	/* what this process put in the store (hex digests), for store_drop_added() */
+	char **added_blobs, **added_layers;
+	size_t n_added_blobs, n_added_layers;
 };
 
 /* Opens (and on first use creates) the store at @root. */
@@ -290,6 +293,12 @@ void img_print_json(json_object *j);
 void img_human_size(uint64_t n, char *buf, size_t len);
 /* prune.c */
 int store_gc(struct store *s, int *blobs_removed, int *layers_removed);
+/*
+ * After a verb failed: the blobs and layers this process added that no
+ * image or container needs go again (a failed import or load on a full
+ * disk gives its space back; pull keeps its blobs for the next try).
+ */
+void store_drop_added(struct store *s);
 char **containers_images(const struct store *s);
 /* import.c */
 const char *layer_media_type(const struct store *s, const char *digest);

@@ -428,6 +428,8 @@ int layer_unpack(struct store *s, const char *digest, const char *diff_id,
 		img_rmtree(tmp);
 		if (e != EEXIST && e != ENOTEMPTY)
 			return img_err("cannot store layer %s: %s", diff_id, strerror(e));
+	} else {
+		img_strv_add(&s->added_layers, &s->n_added_layers, img_digest_hex(got));
 	}
 	return 0;
 }

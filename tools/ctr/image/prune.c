@@ -85,7 +85,9 @@ char **containers_images(const struct store *s)
 	return v;
 }
 
-static int sweep(const struct store *s, const char *sub, const struct keep *k, int *removed)
+/* Removes what is in @sub but not in @k (NULL: everything); with @only, only its names. */
+static int sweep(const struct store *s, const char *sub, const struct keep *k, char **only,
+		 int *removed)
 {
 	char dir[2400];
 	struct dirent *de;
@@ -98,7 +100,8 @@ static int sweep(const struct store *s, const char *sub, const struct keep *k, i
 	while ((de = readdir(d))) {
 		char p[2700];
 
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "empty") || (k && img_strv_has(k->v, de->d_name)))
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "empty") || (k && img_strv_has(k->v, de->d_name)) ||
+		    (only && !img_strv_has(only, de->d_name)))
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
 		if (img_rmtree(p))
@@ -110,29 +113,53 @@ static int sweep(const struct store *s, const char *sub, const struct keep *k, i
 	return 0;
 }
 
-int store_gc(struct store *s, int *blobs_removed, int *layers_removed)
+/* What every image in index.json and every container needs; -1 if that is not known. */
+static int needed(const struct store *s, struct keep *blobs, struct keep *layers)
 {
-	struct keep blobs = { 0 }, layers = { 0 };
 	char **all, **used;
 	size_t i;
-	int ret;
 
 	if (index_manifests(s, &all))
 		return -1;
 	used = containers_images(s);
 	for (i = 0; all[i]; i++)
-		keep_image(s, all[i], &blobs, &layers);
+		keep_image(s, all[i], blobs, layers);
 	for (i = 0; used && used[i]; i++)
-		keep_image(s, used[i], &blobs, &layers);
-	*blobs_removed = *layers_removed = 0;
-	ret = blobs.incomplete || layers.incomplete ? img_err("out of memory: nothing removed") : 0;
-	ret = ret || sweep(s, "oci/blobs/sha256", &blobs, blobs_removed) ||
-	      sweep(s, "layers", &layers, layers_removed) || sweep(s, "tmp", NULL, NULL);
+		keep_image(s, used[i], blobs, layers);
 	img_strv_free(all);
 	img_strv_free(used);
+	if (blobs->incomplete || layers->incomplete)
+		return img_err("out of memory: nothing removed");
+	return 0;
+}
+
+int store_gc(struct store *s, int *blobs_removed, int *layers_removed)
+{
+	struct keep blobs = { 0 }, layers = { 0 };
+	int ret;
+
+	*blobs_removed = *layers_removed = 0;
+	ret = needed(s, &blobs, &layers) ||
+	      sweep(s, "oci/blobs/sha256", &blobs, NULL, blobs_removed) ||
+	      sweep(s, "layers", &layers, NULL, layers_removed) || sweep(s, "tmp", NULL, NULL, NULL);
 	img_strv_free(blobs.v);
 	img_strv_free(layers.v);
 	return ret ? -1 : 0;
+}
+
+void store_drop_added(struct store *s)
+{
+	struct keep blobs = { 0 }, layers = { 0 };
+	int n = 0;
+
+	if ((s->added_blobs || s->added_layers) && !needed(s, &blobs, &layers)) {
+		if (s->added_blobs)
+			sweep(s, "oci/blobs/sha256", &blobs, s->added_blobs, &n);
+		if (s->added_layers)
+			sweep(s, "layers", &layers, s->added_layers, &n);
+	}
+	img_strv_free(blobs.v);
+	img_strv_free(layers.v);
 }
 
 static int of_image(const char *digest, const char *name, void *manifest_digest)
