@@ -9,10 +9,11 @@
 # paths that only show under load or malice: blobs the registry has
 # (HEAD), chunked uploads, cross-repository mounts, an index with two
 # platforms, Docker's media types, a blob altered in the registry's
-# storage, a pull killed mid-layer, two pulls at once into one store;
-# and logins: auth.json in Podman's format, a wrong password, TLS with
-# --cert-dir or --tls-verify=false, and a third registry with token
-# (Bearer) logins, as Docker Hub's, against a JWT server of the test's own.
+# storage, a pull killed mid-layer, two pulls at once into one store, a
+# full disk under pull, import and load; and logins: auth.json in
+# Podman's format, a wrong password, TLS with --cert-dir or
+# --tls-verify=false, and a third registry with token (Bearer) logins, as
+# Docker Hub's, against a JWT server of the test's own.
 # TAP output (CTR_TEST_KEEP=1 keeps its directory, logs included).
 # usage: ctr_registry_test.sh CTR_IMAGE BUSYBOX
 IMG=$(realpath "$1" 2>/dev/null || echo "$1")
@@ -36,8 +37,10 @@ for t in docker-registry skopeo umoci htpasswd openssl curl python3; do
 done
 tmp=$(mktemp -d /tmp/ctr-registry.XXXXXX)
 pids=
+mounts=
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	for m in $mounts; do umount "$m"; done
 	[ -n "$CTR_TEST_KEEP" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -381,6 +384,58 @@ if ! grep -Eq '^(left in tmp:|blob )' "$tmp/out" && [ "$(grep -c "^$R/big " "$tm
 	ok "... and the store is whole: each blob its digest, the image listed once, one layer, tmp/ empty"
 else
 	notok "... and the store is whole: each blob its digest, the image listed once, one layer, tmp/ empty"
+fi
+
+# a full disk: the store on a 2 MB tmpfs that holds a small image; a pull
+# (a 50 MB layer), an import (a 1.2 MB layer: its blob fits, unpacked it
+# does not) and a load (the 50 MB layer) must fail naming ENOSPC and leave
+# the small image whole, no partial blob and tmp/ empty; import and load
+# also give back the blobs they wrote.
+blobs_of() { ls "$tmp/full/st/oci/blobs/sha256"; }
+# full_disk VERB NEW_BLOBS_OK COMMAND...: COMMAND, on the store full/st, fails with ENOSPC
+full_disk() {
+	verb=$1 extra=$2
+	shift 2
+	blobs_of >"$tmp/before"
+	if "$@" >"$tmp/out" 2>&1; then
+		notok "full disk: $verb fails (it succeeded)"
+	elif grep -q 'No space left on device' "$tmp/out"; then
+		ok "full disk: $verb fails, saying No space left on device"
+	else
+		notok "full disk: $verb fails, saying No space left on device"
+	fi
+	what="the small image listed alone and intact, no partial blob, tmp/ empty"
+	[ "$extra" = yes ] || what="$what, no new blob"
+	store_whole full/st >"$tmp/out"
+	[ "$extra" = yes ] || blobs_of | comm -13 "$tmp/before" - | sed 's/^/new blob: /' >>"$tmp/out"
+	if [ ! -s "$tmp/out" ] && [ ! -e "$tmp/full/st/oci/blobs/sha256/$bigd" ] &&
+		[ "$(ci full/st images -q | wc -l)" = 1 ] && ci full/st images | grep -q '^small ' &&
+		[ "$(ls "$tmp/full/st/layers" | wc -l)" = 1 ] &&
+		[ "$(cat "$tmp"/full/st/layers/*/etc/hello 2>&1)" = small ]; then
+		ok "... and the store is whole: $what"
+	else
+		ci full/st images >>"$tmp/out" 2>&1
+		ls -la "$tmp/full/st/oci/blobs/sha256" "$tmp/full/st/layers" >>"$tmp/out" 2>&1
+		notok "... and the store is whole: $what"
+	fi
+}
+mkdir -p "$tmp/full" "$tmp/smallroot/etc" "$tmp/midroot"
+echo small >"$tmp/smallroot/etc/hello"
+tar -C "$tmp/smallroot" -cf "$tmp/small.tar" .
+head -c 1200000 /dev/urandom >"$tmp/midroot/rand"
+tar -C "$tmp/midroot" -cf "$tmp/mid.tar" .
+ci s1 save -o "$tmp/big-archive.tar" "$R/big:1" >/dev/null 2>&1
+if mount -t tmpfs -o size=2m ctr-test-full "$tmp/full" 2>"$tmp/out"; then
+	mounts="$tmp/full"
+	ci full/st import "$tmp/small.tar" small:1 >/dev/null 2>&1
+	full_disk pull yes ci full/st pull $P "$R/big:1"
+	full_disk import no ci full/st import "$tmp/mid.tar" mid:1
+	full_disk load no ci full/st load -i "$tmp/big-archive.tar"
+else
+	for v in pull import load; do
+		ok "full disk: $v # SKIP cannot mount a tmpfs: $(cat "$tmp/out")"
+		ok "... and the store is whole # SKIP"
+	done
 fi
 
 # ---- a registry with TLS (self-signed) and htpasswd logins ----
