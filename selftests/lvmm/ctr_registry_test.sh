@@ -5,7 +5,9 @@
 # test twice, plain http and then TLS (a self-signed certificate) with
 # htpasswd logins. ctr-image pushes and pulls there, and skopeo and
 # umoci, Podman's own tools, read what ctr pushed and write what ctr
-# pulls: the same files must come out on both sides. Then the registry
+# pulls: the same files must come out on both sides (also for an image
+# ctr builds with COPY and RUN, against what its own container sees,
+# through skopeo copy and umoci raw unpack). Then the registry
 # paths that only show under load or malice: blobs the registry has
 # (HEAD), chunked uploads, cross-repository mounts, an index with two
 # platforms, Docker's media types, a blob altered in the registry's
@@ -210,6 +212,34 @@ if ci s5 pull $P "$R/dock:d" >"$tmp/out" 2>&1 && ci s5 image inspect "$R/dock:d"
 	ok "ctr pulls a Docker v2 manifest and keeps its media types"
 else
 	notok "ctr pulls a Docker v2 manifest and keeps its media types"
+fi
+
+# ctr build -> ctr push -> skopeo copy to an OCI layout -> umoci raw
+# unpack: the files the Containerfile added are those ctr's own container sees
+mkdir -p "$tmp/ctx"
+echo "copied by COPY" >"$tmp/ctx/app.txt"
+head -c 100000 /dev/urandom >"$tmp/ctx/data.bin"
+cat >"$tmp/ctx/Containerfile" <<'EOF'
+FROM base:1
+COPY app.txt /app/app.txt
+COPY data.bin /app/
+RUN busybox mkdir -p /gen && busybox seq 1 1000 >/gen/seq.txt && busybox cp /app/app.txt /gen/copy.txt && busybox ln -s ../app/app.txt /gen/link
+EOF
+# the checksums of the files the Containerfile added, and the link's target
+sums="busybox sha256sum app/app.txt app/data.bin gen/seq.txt gen/copy.txt && busybox readlink gen/link"
+ci s20 import "$tmp/x.tgz" base:1 >/dev/null 2>&1
+check "ctr build: a Containerfile with COPY and RUN" ci s20 build -t "$R/built:1" "$tmp/ctx"
+check "... pushed" ci s20 push $P "$R/built:1"
+check "... skopeo copies it to an OCI layout, umoci raw unpacks it" sh -c "
+	skopeo copy --src-tls-verify=false 'docker://$R/built:1' 'oci:$tmp/chain:built' &&
+	umoci raw unpack --image '$tmp/chain:built' '$tmp/chain-rootfs'"
+ci s20 container run --rm "$R/built:1" sh -c "cd / && $sums" >"$tmp/ctr-sums" 2>&1
+(cd "$tmp/chain-rootfs" 2>/dev/null && eval "$sums") >"$tmp/umoci-sums" 2>&1
+if [ "$(wc -l <"$tmp/ctr-sums")" = 5 ] && cmp "$tmp/ctr-sums" "$tmp/umoci-sums" >"$tmp/out" 2>&1; then
+	ok "... umoci's files are those ctr's container sees (sha256 of what COPY and RUN added, the symlink)"
+else
+	diff "$tmp/ctr-sums" "$tmp/umoci-sums" >>"$tmp/out" 2>&1
+	notok "... umoci's files are those ctr's container sees (sha256 of what COPY and RUN added, the symlink)"
 fi
 
 # chunked uploads (a small threshold) and cross-repository mounts
