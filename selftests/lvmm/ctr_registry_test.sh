@@ -349,36 +349,6 @@ mkdir -p "$tmp/bigroot" && head -c 50000000 /dev/urandom >"$tmp/bigroot/big"
 tar -C "$tmp/bigroot" -cf "$tmp/big.tar" .
 ci s1 import "$tmp/big.tar" "$R/big:1" >/dev/null
 ci s1 push -q $P "$R/big:1" >/dev/null 2>"$tmp/out" || notok "push of a 50 MB layer"
-bigd=$(sha256sum "$tmp/big.tar" | cut -d' ' -f1)
-CTR_REGISTRY_MAX_SPEED=10000000 ci s10 pull $P "$R/big:1" >/dev/null 2>&1 &
-pull=$!
-i=0
-# kill -9 once a part of the layer is written
-until [ "$(cat "$tmp"/s10/tmp/blob.* 2>/dev/null | wc -c)" -gt 5000000 ] || [ $i -gt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-kill -9 $pull 2>/dev/null
-wait $pull 2>/dev/null
-# every file in blobs/ is whole: its content is its name
-whole=yes
-for b in "$tmp"/s10/oci/blobs/sha256/*; do
-	[ "$(sha256sum <"$b" | cut -d' ' -f1)" = "${b##*/}" ] || whole="no: $b"
-done
-if [ $i -le 200 ] && [ "$whole" = yes ] && [ ! -e "$tmp/s10/oci/blobs/sha256/$bigd" ] &&
-	! ci s10 images 2>&1 | grep -q big; then
-	ok "a pull killed mid-layer leaves no partial blob in blobs/ and no name"
-else
-	ls -la "$tmp/s10/oci/blobs/sha256" "$tmp/s10/tmp" >"$tmp/out" 2>&1
-	notok "a pull killed mid-layer leaves no partial blob in blobs/ and no name (waited $i, whole: $whole)"
-fi
-if ci s10 pull $P "$R/big:1" >"$tmp/out" 2>&1 && grep -q 'skipped: already in the store' "$tmp/out" &&
-	cmp "$tmp/bigroot/big" "$(layer_of s10)/big" >>"$tmp/out" 2>&1; then
-	ok "pulled again, it skips what it has and completes"
-else
-	notok "pulled again, it skips what it has and completes"
-fi
-
 # store_whole STORE: every blob's content is its name, tmp/ is empty (else why, on stdout)
 store_whole() {
 	for b in "$tmp/$1"/oci/blobs/sha256/*; do
@@ -387,20 +357,47 @@ store_whole() {
 	ls -A "$tmp/$1/tmp" | sed 's/^/left in tmp: /'
 }
 
+# slow_pull STORE BYTES: big:1 pulled at 10 MB/s in the background ($pull,
+# its output in $tmp/STORE.pull), once BYTES of the layer are in tmp/ ($i:
+# the 50 ms steps waited, over 200 if it never got there)
+slow_pull() {
+	CTR_REGISTRY_MAX_SPEED=10000000 ci "$1" pull $P "$R/big:1" >"$tmp/$1.pull" 2>&1 &
+	pull=$!
+	i=0
+	until [ "$(cat "$tmp/$1"/tmp/blob.* 2>/dev/null | wc -c)" -gt "$2" ] || [ $i -gt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+bigd=$(sha256sum "$tmp/big.tar" | cut -d' ' -f1)
+# kill -9 once a part of the layer is written
+slow_pull s10 5000000
+kill -9 $pull 2>/dev/null
+wait $pull 2>/dev/null
+# every file in blobs/ is whole: its content is its name
+whole=$(store_whole s10 | grep '^blob ')
+if [ $i -le 200 ] && [ -z "$whole" ] && [ ! -e "$tmp/s10/oci/blobs/sha256/$bigd" ] &&
+	! ci s10 images 2>&1 | grep -q big; then
+	ok "a pull killed mid-layer leaves no partial blob in blobs/ and no name"
+else
+	ls -la "$tmp/s10/oci/blobs/sha256" "$tmp/s10/tmp" >"$tmp/out" 2>&1
+	notok "a pull killed mid-layer leaves no partial blob in blobs/ and no name (waited $i${whole:+, $whole})"
+fi
+if ci s10 pull $P "$R/big:1" >"$tmp/out" 2>&1 && grep -q 'skipped: already in the store' "$tmp/out" &&
+	cmp "$tmp/bigroot/big" "$(layer_of s10)/big" >>"$tmp/out" 2>&1; then
+	ok "pulled again, it skips what it has and completes"
+else
+	notok "pulled again, it skips what it has and completes"
+fi
+
 # two pulls of the same image into one store at once: the second waits
 # for the store's lock, then finds every blob there
-CTR_REGISTRY_MAX_SPEED=20000000 ci s16 pull $P "$R/big:1" >"$tmp/pull1" 2>&1 &
-pull=$!
-i=0
-until [ "$(cat "$tmp"/s16/tmp/blob.* 2>/dev/null | wc -c)" -gt 1000000 ] || [ $i -gt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-CTR_REGISTRY_MAX_SPEED=20000000 ci s16 pull $P "$R/big:1" >"$tmp/pull2" 2>&1
+slow_pull s16 1000000
+CTR_REGISTRY_MAX_SPEED=10000000 ci s16 pull $P "$R/big:1" >"$tmp/pull2" 2>&1
 rc2=$?
 wait $pull
 rc1=$?
-cat "$tmp/pull1" "$tmp/pull2" >"$tmp/out"
+cat "$tmp/s16.pull" "$tmp/pull2" >"$tmp/out"
 if [ $i -le 200 ] && [ $rc1 = 0 ] && [ $rc2 = 0 ] && grep -q 'waiting for another ctr using the store' "$tmp/pull2" &&
 	[ "$(grep -c 'skipped: already in the store' "$tmp/pull2")" = 2 ]; then
 	ok "two pulls of one image at once: both succeed, the second waits for the store's lock"
@@ -427,13 +424,7 @@ full_disk() {
 	verb=$1 extra=$2
 	shift 2
 	blobs_of >"$tmp/before"
-	if "$@" >"$tmp/out" 2>&1; then
-		notok "full disk: $verb fails (it succeeded)"
-	elif grep -q 'No space left on device' "$tmp/out"; then
-		ok "full disk: $verb fails, saying No space left on device"
-	else
-		notok "full disk: $verb fails, saying No space left on device"
-	fi
+	refused "full disk: $verb fails, saying No space left on device" 'No space left on device' "$@"
 	what="the small image listed alone and intact, no partial blob, tmp/ empty"
 	[ "$extra" = yes ] || what="$what, no new blob"
 	store_whole full/st >"$tmp/out"
