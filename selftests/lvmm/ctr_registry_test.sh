@@ -556,6 +556,12 @@ EOF
 tport=$(free_port)
 python3 "$tmp/token.py" "$tport" "$tmp/tok.key" "$tmp/tok.crt" "$tmp/token.log" 2>"$tmp/token.err" &
 pids="$pids $!"
+# the registry does not wait for it: the first push would find it not yet listening
+i=0
+until curl -sf -o /dev/null "http://127.0.0.1:$tport/token?service=ctr-test" || [ $i -gt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 registry token "auth:
   token:
     realm: http://127.0.0.1:$tport/token
