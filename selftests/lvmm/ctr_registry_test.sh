@@ -5,14 +5,17 @@
 # test twice, plain http and then TLS (a self-signed certificate) with
 # htpasswd logins. ctr-image pushes and pulls there, and skopeo and
 # umoci, Podman's own tools, read what ctr pushed and write what ctr
-# pulls: the same files must come out on both sides. Then the registry
+# pulls: the same files must come out on both sides (also for an image
+# ctr builds with COPY and RUN, against what its own container sees,
+# through skopeo copy and umoci raw unpack). Then the registry
 # paths that only show under load or malice: blobs the registry has
 # (HEAD), chunked uploads, cross-repository mounts, an index with two
 # platforms, Docker's media types, a blob altered in the registry's
-# storage, a pull killed mid-layer; and logins: auth.json in Podman's
-# format, a wrong password, TLS with --cert-dir or --tls-verify=false,
-# and a third registry with token (Bearer) logins, as Docker Hub's,
-# against a JWT server of the test's own.
+# storage, a pull killed mid-layer, two pulls at once into one store, a
+# full disk under pull, import and load; and logins: auth.json in
+# Podman's format, a wrong password, TLS with --cert-dir or
+# --tls-verify=false, and a third registry with token (Bearer) logins, as
+# Docker Hub's, against a JWT server of the test's own.
 # TAP output (CTR_TEST_KEEP=1 keeps its directory, logs included).
 # usage: ctr_registry_test.sh CTR_IMAGE BUSYBOX
 IMG=$(realpath "$1" 2>/dev/null || echo "$1")
@@ -36,8 +39,10 @@ for t in docker-registry skopeo umoci htpasswd openssl curl python3; do
 done
 tmp=$(mktemp -d /tmp/ctr-registry.XXXXXX)
 pids=
+mounts=
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	for m in $mounts; do umount "$m"; done
 	[ -n "$CTR_TEST_KEEP" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -209,6 +214,34 @@ else
 	notok "ctr pulls a Docker v2 manifest and keeps its media types"
 fi
 
+# ctr build -> ctr push -> skopeo copy to an OCI layout -> umoci raw
+# unpack: the files the Containerfile added are those ctr's own container sees
+mkdir -p "$tmp/ctx"
+echo "copied by COPY" >"$tmp/ctx/app.txt"
+head -c 100000 /dev/urandom >"$tmp/ctx/data.bin"
+cat >"$tmp/ctx/Containerfile" <<'EOF'
+FROM base:1
+COPY app.txt /app/app.txt
+COPY data.bin /app/
+RUN busybox mkdir -p /gen && busybox seq 1 1000 >/gen/seq.txt && busybox cp /app/app.txt /gen/copy.txt && busybox ln -s ../app/app.txt /gen/link
+EOF
+# the checksums of the files the Containerfile added, and the link's target
+sums="busybox sha256sum app/app.txt app/data.bin gen/seq.txt gen/copy.txt && busybox readlink gen/link"
+ci s20 import "$tmp/x.tgz" base:1 >/dev/null 2>&1
+check "ctr build: a Containerfile with COPY and RUN" ci s20 build -t "$R/built:1" "$tmp/ctx"
+check "... pushed" ci s20 push $P "$R/built:1"
+check "... skopeo copies it to an OCI layout, umoci raw unpacks it" sh -c "
+	skopeo copy --src-tls-verify=false 'docker://$R/built:1' 'oci:$tmp/chain:built' &&
+	umoci raw unpack --image '$tmp/chain:built' '$tmp/chain-rootfs'"
+ci s20 container run --rm "$R/built:1" sh -c "cd / && $sums" >"$tmp/ctr-sums" 2>&1
+(cd "$tmp/chain-rootfs" 2>/dev/null && eval "$sums") >"$tmp/umoci-sums" 2>&1
+if [ "$(wc -l <"$tmp/ctr-sums")" = 5 ] && cmp "$tmp/ctr-sums" "$tmp/umoci-sums" >"$tmp/out" 2>&1; then
+	ok "... umoci's files are those ctr's container sees (sha256 of what COPY and RUN added, the symlink)"
+else
+	diff "$tmp/ctr-sums" "$tmp/umoci-sums" >>"$tmp/out" 2>&1
+	notok "... umoci's files are those ctr's container sees (sha256 of what COPY and RUN added, the symlink)"
+fi
+
 # chunked uploads (a small threshold) and cross-repository mounts
 head -c 300000 /dev/urandom >"$tmp/rand"
 mkdir -p "$tmp/croot" && cp "$tmp/rand" "$tmp/croot/rand" && tar -C "$tmp/croot" -cf "$tmp/c.tar" .
@@ -316,34 +349,114 @@ mkdir -p "$tmp/bigroot" && head -c 50000000 /dev/urandom >"$tmp/bigroot/big"
 tar -C "$tmp/bigroot" -cf "$tmp/big.tar" .
 ci s1 import "$tmp/big.tar" "$R/big:1" >/dev/null
 ci s1 push -q $P "$R/big:1" >/dev/null 2>"$tmp/out" || notok "push of a 50 MB layer"
+# store_whole STORE: every blob's content is its name, tmp/ is empty (else why, on stdout)
+store_whole() {
+	for b in "$tmp/$1"/oci/blobs/sha256/*; do
+		[ "$(sha256sum <"$b" | cut -d' ' -f1)" = "${b##*/}" ] || echo "blob ${b##*/} is not its digest"
+	done
+	ls -A "$tmp/$1/tmp" | sed 's/^/left in tmp: /'
+}
+
+# slow_pull STORE BYTES: big:1 pulled at 10 MB/s in the background ($pull,
+# its output in $tmp/STORE.pull), once BYTES of the layer are in tmp/ ($i:
+# the 50 ms steps waited, over 200 if it never got there)
+slow_pull() {
+	CTR_REGISTRY_MAX_SPEED=10000000 ci "$1" pull $P "$R/big:1" >"$tmp/$1.pull" 2>&1 &
+	pull=$!
+	i=0
+	until [ "$(cat "$tmp/$1"/tmp/blob.* 2>/dev/null | wc -c)" -gt "$2" ] || [ $i -gt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 bigd=$(sha256sum "$tmp/big.tar" | cut -d' ' -f1)
-CTR_REGISTRY_MAX_SPEED=10000000 ci s10 pull $P "$R/big:1" >/dev/null 2>&1 &
-pull=$!
-i=0
 # kill -9 once a part of the layer is written
-until [ "$(cat "$tmp"/s10/tmp/blob.* 2>/dev/null | wc -c)" -gt 5000000 ] || [ $i -gt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+slow_pull s10 5000000
 kill -9 $pull 2>/dev/null
 wait $pull 2>/dev/null
 # every file in blobs/ is whole: its content is its name
-whole=yes
-for b in "$tmp"/s10/oci/blobs/sha256/*; do
-	[ "$(sha256sum <"$b" | cut -d' ' -f1)" = "${b##*/}" ] || whole="no: $b"
-done
-if [ $i -le 200 ] && [ "$whole" = yes ] && [ ! -e "$tmp/s10/oci/blobs/sha256/$bigd" ] &&
+whole=$(store_whole s10 | grep '^blob ')
+if [ $i -le 200 ] && [ -z "$whole" ] && [ ! -e "$tmp/s10/oci/blobs/sha256/$bigd" ] &&
 	! ci s10 images 2>&1 | grep -q big; then
 	ok "a pull killed mid-layer leaves no partial blob in blobs/ and no name"
 else
 	ls -la "$tmp/s10/oci/blobs/sha256" "$tmp/s10/tmp" >"$tmp/out" 2>&1
-	notok "a pull killed mid-layer leaves no partial blob in blobs/ and no name (waited $i, whole: $whole)"
+	notok "a pull killed mid-layer leaves no partial blob in blobs/ and no name (waited $i${whole:+, $whole})"
 fi
 if ci s10 pull $P "$R/big:1" >"$tmp/out" 2>&1 && grep -q 'skipped: already in the store' "$tmp/out" &&
 	cmp "$tmp/bigroot/big" "$(layer_of s10)/big" >>"$tmp/out" 2>&1; then
 	ok "pulled again, it skips what it has and completes"
 else
 	notok "pulled again, it skips what it has and completes"
+fi
+
+# two pulls of the same image into one store at once: the second waits
+# for the store's lock, then finds every blob there
+slow_pull s16 1000000
+CTR_REGISTRY_MAX_SPEED=10000000 ci s16 pull $P "$R/big:1" >"$tmp/pull2" 2>&1
+rc2=$?
+wait $pull
+rc1=$?
+cat "$tmp/s16.pull" "$tmp/pull2" >"$tmp/out"
+if [ $i -le 200 ] && [ $rc1 = 0 ] && [ $rc2 = 0 ] && grep -q 'waiting for another ctr using the store' "$tmp/pull2" &&
+	[ "$(grep -c 'skipped: already in the store' "$tmp/pull2")" = 2 ]; then
+	ok "two pulls of one image at once: both succeed, the second waits for the store's lock"
+else
+	notok "two pulls of one image at once: both succeed, the second waits for the store's lock (rc $rc1 $rc2, waited $i)"
+fi
+store_whole s16 >"$tmp/out"
+ci s16 images >>"$tmp/out" 2>&1
+if ! grep -Eq '^(left in tmp:|blob )' "$tmp/out" && [ "$(grep -c "^$R/big " "$tmp/out")" = 1 ] &&
+	[ "$(ls "$tmp/s16/layers" | wc -l)" = 1 ] && cmp "$tmp/bigroot/big" "$(layer_of s16)/big" >>"$tmp/out" 2>&1; then
+	ok "... and the store is whole: each blob its digest, the image listed once, one layer, tmp/ empty"
+else
+	notok "... and the store is whole: each blob its digest, the image listed once, one layer, tmp/ empty"
+fi
+
+# a full disk: the store on a 2 MB tmpfs that holds a small image; a pull
+# (a 50 MB layer), an import (a 1.2 MB layer: its blob fits, unpacked it
+# does not) and a load (the 50 MB layer) must fail naming ENOSPC and leave
+# the small image whole, no partial blob and tmp/ empty; import and load
+# also give back the blobs they wrote.
+blobs_of() { ls "$tmp/full/st/oci/blobs/sha256"; }
+# full_disk VERB NEW_BLOBS_OK COMMAND...: COMMAND, on the store full/st, fails with ENOSPC
+full_disk() {
+	verb=$1 extra=$2
+	shift 2
+	blobs_of >"$tmp/before"
+	refused "full disk: $verb fails, saying No space left on device" 'No space left on device' "$@"
+	what="the small image listed alone and intact, no partial blob, tmp/ empty"
+	[ "$extra" = yes ] || what="$what, no new blob"
+	store_whole full/st >"$tmp/out"
+	[ "$extra" = yes ] || blobs_of | comm -13 "$tmp/before" - | sed 's/^/new blob: /' >>"$tmp/out"
+	if [ ! -s "$tmp/out" ] && [ ! -e "$tmp/full/st/oci/blobs/sha256/$bigd" ] &&
+		[ "$(ci full/st images -q | wc -l)" = 1 ] && ci full/st images | grep -q '^small ' &&
+		[ "$(ls "$tmp/full/st/layers" | wc -l)" = 1 ] &&
+		[ "$(cat "$tmp"/full/st/layers/*/etc/hello 2>&1)" = small ]; then
+		ok "... and the store is whole: $what"
+	else
+		ci full/st images >>"$tmp/out" 2>&1
+		ls -la "$tmp/full/st/oci/blobs/sha256" "$tmp/full/st/layers" >>"$tmp/out" 2>&1
+		notok "... and the store is whole: $what"
+	fi
+}
+mkdir -p "$tmp/full" "$tmp/smallroot/etc" "$tmp/midroot"
+echo small >"$tmp/smallroot/etc/hello"
+tar -C "$tmp/smallroot" -cf "$tmp/small.tar" .
+head -c 1200000 /dev/urandom >"$tmp/midroot/rand"
+tar -C "$tmp/midroot" -cf "$tmp/mid.tar" .
+ci s1 save -o "$tmp/big-archive.tar" "$R/big:1" >/dev/null 2>&1
+if mount -t tmpfs -o size=2m ctr-test-full "$tmp/full" 2>"$tmp/out"; then
+	mounts="$tmp/full"
+	ci full/st import "$tmp/small.tar" small:1 >/dev/null 2>&1
+	full_disk pull yes ci full/st pull $P "$R/big:1"
+	full_disk import no ci full/st import "$tmp/mid.tar" mid:1
+	full_disk load no ci full/st load -i "$tmp/big-archive.tar"
+else
+	for v in pull import load; do
+		ok "full disk: $v # SKIP cannot mount a tmpfs: $(cat "$tmp/out")"
+		ok "... and the store is whole # SKIP"
+	done
 fi
 
 # ---- a registry with TLS (self-signed) and htpasswd logins ----
@@ -443,6 +556,12 @@ EOF
 tport=$(free_port)
 python3 "$tmp/token.py" "$tport" "$tmp/tok.key" "$tmp/tok.crt" "$tmp/token.log" 2>"$tmp/token.err" &
 pids="$pids $!"
+# the registry does not wait for it: the first push would find it not yet listening
+i=0
+until curl -sf -o /dev/null "http://127.0.0.1:$tport/token?service=ctr-test" || [ $i -gt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 registry token "auth:
   token:
     realm: http://127.0.0.1:$tport/token

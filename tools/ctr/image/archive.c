@@ -851,6 +851,8 @@ int image__load(struct store *s, int argc, char **argv)
 		else if (!ret)
 			ret = img_err("%s is neither a docker save archive (manifest.json) nor an OCI image layout (oci-layout, index.json)",
 				      l.file);
+		if (ret)
+			store_drop_added(s);
 	}
 	if (fd)
 		close(fd);

@@ -326,25 +326,25 @@ static int lookup_id(const char *view, const char *file, const char *name, unsig
 	return ret;
 }
 
-/* A layer of the directory @dir (@upper: an overlay upper directory) as the step's result. */
-static json_object *layer_result(struct build *b, const char *dir, bool upper, const char *by)
+/*
+ * A layer of the directory @dir (@upper: an overlay upper directory) as
+ * the step's result: cached under @key and applied to @st.
+ */
+static int layer_step(struct build *b, struct stage *st, const char *key, const char *dir,
+		      bool upper, const char *by)
 {
 	char diff_id[IMG_DIGEST_LEN];
 	json_object *desc, *r;
 
 	if (layer_from_dir(b->s, dir, upper, &desc, diff_id))
-		return NULL;
+		return -1;
 	r = new_result(by, false);
 	json_object_object_add(r, "layer", desc);
 	json_object_object_add(r, "diff_id", json_object_new_string(diff_id));
-	return r;
-}
-
-static void finish_layer_step(struct build *b, struct stage *st, const char *key, json_object *r)
-{
 	cache_put(b, key, r);
 	stage_apply(st, r, key);
 	json_object_put(r);
+	return 0;
 }
 
 /* An absolute, clean path in the image: @p from the stage's WorkingDir. */
@@ -397,7 +397,7 @@ static int do_run(struct build *b, struct stage *st)
 	char key[IMG_DIGEST_LEN], text[8400], dir[2400], upper[2500], lower[16384], by[8400];
 	struct image img = { .config = st->config };
 	char **argv = cf_json(b->in->args), **env, *extra;
-	json_object *r, *rc;
+	json_object *rc;
 	size_t i, len = 0;
 	int status, ret;
 
@@ -458,11 +458,7 @@ static int do_run(struct build *b, struct stage *st)
 	} else if (!ret) {
 		drop_mount_points(b, st, upper);
 		snprintf(by, sizeof(by), "/bin/sh -c %s", b->in->args);
-		r = layer_result(b, upper, true, by);
-		if (r)
-			finish_layer_step(b, st, key, r);
-		else
-			ret = -1;
+		ret = layer_step(b, st, key, upper, true, by);
 	}
 	img_strv_free(argv);
 	img_rmtree(dir);
@@ -500,7 +496,6 @@ static int do_copy(struct build *b, struct stage *st, bool add)
 	unsigned uid = 0, gid = 0;
 	struct stage from_st = { 0 };
 	struct image from_img = { 0 };
-	json_object *r;
 	int ret = -1;
 
 	/* --from=, --chown=, --chmod= and --link before the sources */
@@ -601,11 +596,7 @@ static int do_copy(struct build *b, struct stage *st, bool add)
 			step_err(b, "%s", why);
 	} else {
 		snprintf(by, sizeof(by), "/bin/sh -c #(nop) %s %s in %s", b->in->cmd, files, dest);
-		r = layer_result(b, upper, false, by);
-		if (r) {
-			finish_layer_step(b, st, key, r);
-			ret = 0;
-		}
+		ret = layer_step(b, st, key, upper, false, by);
 	}
 	img_rmtree(dir);
 out:
@@ -626,7 +617,6 @@ static int do_workdir(struct build *b, struct stage *st, char **w)
 	char path[4200], view[2400], vp[8400], text[4400], key[IMG_DIGEST_LEN], dir[2400], up[2500];
 	bool mounted;
 	struct stat sb;
-	json_object *r;
 	int ret = 0;
 
 	if (cf_strv_len(w) != 1)
@@ -665,11 +655,7 @@ static int do_workdir(struct build *b, struct stage *st, char **w)
 	view_done(view, mounted);
 	if (!ret) {
 		snprintf(vp, sizeof(vp), "/bin/sh -c #(nop) %s", text);
-		r = layer_result(b, up, false, vp);
-		if (r)
-			finish_layer_step(b, st, key, r);
-		else
-			ret = -1;
+		ret = layer_step(b, st, key, up, false, vp);
 	}
 	img_rmtree(dir);
 	return ret;

@@ -469,21 +469,15 @@ static int unpack_into(const char *path, const char *dir, char *why, size_t whyl
 					continue;
 				archive_entry_set_pathname(e, clean);
 				r = archive_write_header(w, e);
-				if (r == ARCHIVE_OK && archive_entry_size(e) > 0) {
-					const void *buf;
-					size_t len;
-					la_int64_t off;
-
-					while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
-						if (archive_write_data_block(w, buf, len, off) < ARCHIVE_OK)
-							break;
-					r = r == ARCHIVE_EOF ? ARCHIVE_OK : r;
-				}
+				if (r == ARCHIVE_OK && archive_entry_size(e) > 0)
+					r = layer_copy_data(a, w, NULL);
 				if (r == ARCHIVE_OK)
 					r = archive_write_finish_entry(w);
 				if (r < ARCHIVE_WARN) {
+					char why[256];
+
 					snprintf(msg, sizeof(msg), "%s: cannot unpack \"%.200s\": %s", path,
-						 name, archive_error_string(w));
+						 name, layer_why(w, why, sizeof(why)));
 					break;
 				}
 			}

@@ -16,15 +16,6 @@ void img_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void img_strv_free(char **v)
-{
-	size_t i;
-
-	for (i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 static json_object *get_or_add(json_object *o, const char *key, json_type type)
 {
 	json_object *v;

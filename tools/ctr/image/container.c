@@ -431,21 +431,11 @@ int container__run_image(struct store *s, int argc, char **argv)
 
 int container__rm(struct store *s, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool force = false;
-	int c, ret = 0;
+	int ret = 0;
 
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
-		if (c == 'f')
-			force = true;
-		else
-			return img_verb_usage(c == 'h' ? stdout : stderr);
-	}
-	if (optind >= argc)
-		return img_verb_usage(stderr);
+	if (!img_args(argc, argv, "force", &force, 1, -1, &ret))
+		return ret;
 	for (; optind < argc; optind++)
 		if (container_remove(s, argv[optind], force))
 			ret = 1;
@@ -497,8 +487,7 @@ int containers__list_images(struct store *s, int argc, char **argv)
 	if (d)
 		closedir(d);
 	if (json)
-		printf("%s\n", json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY |
-								JSON_C_TO_STRING_NOSLASHESCAPE));
+		img_print_json(all);
 	json_object_put(all);
 	return 0;
 }

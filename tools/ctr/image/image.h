@@ -66,6 +66,9 @@ const char *img_digest_hex(const char *digest);
 struct store {
 	char root[2048];
 	int lock_fd;		/* -1 until store_lock() */
+	/* what this process put in the store (hex digests), for store_drop_added() */
+	char **added_blobs, **added_layers;
+	size_t n_added_blobs, n_added_layers;
 };
 
 /* Opens (and on first use creates) the store at @root. */
@@ -140,10 +143,24 @@ int index_write(const struct store *s, json_object *index);
 /* Points @name at @manifest_digest (moving it from another image). */
 int index_tag(struct store *s, const char *name, const char *manifest_digest, uint64_t size);
 int index_untag(struct store *s, const char *name);
+/*
+ * @fn on each entry of index.json in turn, with its manifest digest ("" if
+ * it has none) and its name (NULL: unnamed), until @fn returns nonzero:
+ * that value, or 0.
+ */
+typedef int index_fn(const char *digest, const char *name, void *arg);
+int index_for_each(const struct store *s, index_fn *fn, void *arg);
+/* Drops each entry @fn returns nonzero for; writes index.json if any went: how many, or -1. */
+int index_remove_if(struct store *s, index_fn *fn, void *arg);
 /* Every manifest digest index.json holds, named or not, in @out (NULL-terminated). */
 int index_manifests(const struct store *s, char ***out);
 /* The names of @digest (NULL-terminated, malloc'ed). */
 char **index_names(const struct store *s, const char *digest);
+
+/* NULL-terminated vectors of malloc'ed strings: empty, a copy of @str appended (@n: its length), a member? */
+char **img_strv_new(void);
+int img_strv_add(char ***v, size_t *n, const char *str);
+bool img_strv_has(char *const *v, const char *str);
 void img_strv_free(char **v);
 
 /*
@@ -163,6 +180,15 @@ int image_write(struct store *s, json_object *config, json_object *layers, const
  */
 int layer_unpack(struct store *s, const char *digest, const char *diff_id,
 		 char found[IMG_DIGEST_LEN]);	/* diff_id NULL: whatever it is, in @found */
+/*
+ * The current entry's data from archive @in to @out: ARCHIVE_OK, or a
+ * failure (ARCHIVE_FAILED for any failed write: a full disk fails the
+ * entry), with in *@failed (may be NULL) the archive that says why.
+ */
+struct archive;
+int layer_copy_data(struct archive *in, struct archive *out, struct archive **failed);
+/* libarchive's message for @a, with the errno behind it ("Write failed: No space left on device") */
+const char *layer_why(struct archive *a, char *buf, size_t len);
 /* Every layer of @img unpacked. */
 int image_unpack(struct store *s, const struct image *img);
 void layer_dir(const struct store *s, const char *diff_id, char *out, size_t len);
@@ -254,11 +280,25 @@ int container__rm(struct store *s, int argc, char **argv);
 extern const char *img_state_root, *img_store_root;
 int img_verb_usage(FILE *f);
 /* images.c */
-int img_no_flags(int argc, char **argv);	/* 0, 1 (bad flag) or 2 (--help) */
+/*
+ * A verb's flags and operands when it has no flag but --help and
+ * (@flag non-NULL) --@flag / -@flag[0], which sets *@set: true with
+ * min..max operands (max -1: no limit) from optind on; false after --help
+ * or a usage error, with the exit status in *@status.
+ */
+bool img_args(int argc, char **argv, const char *flag, bool *set, int min, int max, int *status);
 uint64_t image_size(const struct image *img);
+/* @j on stdout as ls and inspect print JSON: indented, slashes as they are */
+void img_print_json(json_object *j);
 void img_human_size(uint64_t n, char *buf, size_t len);
 /* prune.c */
 int store_gc(struct store *s, int *blobs_removed, int *layers_removed);
+/*
+ * After a verb failed: the blobs and layers this process added that no
+ * image or container needs go again (a failed import or load on a full
+ * disk gives its space back; pull keeps its blobs for the next try).
+ */
+void store_drop_added(struct store *s);
 char **containers_images(const struct store *s);
 /* import.c */
 const char *layer_media_type(const struct store *s, const char *digest);

@@ -8,15 +8,28 @@
 
 #include "image.h"
 
-/* Flags a verb without options still refuses, and --help. */
-int img_no_flags(int argc, char **argv)
+bool img_args(int argc, char **argv, const char *flag, bool *set, int min, int max, int *status)
 {
-	static const struct option o[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	int c;
+	const struct option o[] = {
+		{ flag ? flag : "help", no_argument, NULL, flag ? flag[0] : 'h' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	char shorts[3] = { 'h', flag ? flag[0] : 0, 0 };
+	int c, n;
 
-	while ((c = getopt_long(argc, argv, "h", o, NULL)) != -1)
-		return c == 'h' ? 2 : 1;
-	return 0;
+	while ((c = getopt_long(argc, argv, shorts, o, NULL)) != -1) {
+		if (!flag || c != flag[0]) {
+			*status = img_verb_usage(c == 'h' ? stdout : stderr);
+			return false;
+		}
+		*set = true;
+	}
+	n = argc - optind;
+	if (n < min || (max >= 0 && n > max)) {
+		*status = img_verb_usage(stderr);
+		return false;
+	}
+	return true;
 }
 
 uint64_t image_size(const struct image *img)
@@ -43,6 +56,12 @@ void img_human_size(uint64_t n, char *buf, size_t len)
 		u++;
 	}
 	snprintf(buf, len, u ? "%.3g %s" : "%.0f %s", v, unit[u]);
+}
+
+void img_print_json(json_object *j)
+{
+	printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static const char *config_string(json_object *config, const char *key)
@@ -131,8 +150,7 @@ int images__list(struct store *s, int argc, char **argv)
 	}
 	img_strv_free(all);
 	if (json)
-		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
+		img_print_json(out);
 	json_object_put(out);
 	return 0;
 }
@@ -143,12 +161,10 @@ int image__inspect(struct store *s, int argc, char **argv)
 	struct image img;
 	char **n;
 	size_t i;
-	int c = img_no_flags(argc, argv);
+	int st;
 
-	if (c)
-		return img_verb_usage(c == 2 ? stdout : stderr);
-	if (optind + 1 != argc)
-		return img_verb_usage(stderr);
+	if (!img_args(argc, argv, NULL, NULL, 1, 1, &st))
+		return st;
 	if (image_find(s, argv[optind], &img))
 		return 1;
 	o = json_object_new_object();
@@ -163,8 +179,7 @@ int image__inspect(struct store *s, int argc, char **argv)
 	json_object_object_add(o, "Size", json_object_new_int64(image_size(&img)));
 	json_object_object_add(o, "Manifest", json_object_get(img.manifest));
 	json_object_object_add(o, "Config", json_object_get(img.config));
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							JSON_C_TO_STRING_NOSLASHESCAPE));
+	img_print_json(o);
 	json_object_put(o);
 	image_free(&img);
 	return 0;
@@ -175,12 +190,10 @@ int image__tag(struct store *s, int argc, char **argv)
 	char name[512], *data;
 	struct image img;
 	size_t len;
-	int c = img_no_flags(argc, argv), ret;
+	int c, ret;
 
-	if (c)
-		return img_verb_usage(c == 2 ? stdout : stderr);
-	if (optind + 2 > argc)
-		return img_verb_usage(stderr);
+	if (!img_args(argc, argv, NULL, NULL, 2, -1, &ret))
+		return ret;
 	if (store_lock(s) || image_find(s, argv[optind], &img))
 		return 1;
 	if (blob_read(s, img.digest, IMG_MAX_MANIFEST, &data, &len)) {
@@ -205,12 +218,10 @@ int image__history(struct store *s, int argc, char **argv)
 	json_object *hist, *layers;
 	struct image img;
 	size_t n, li;
-	int c = img_no_flags(argc, argv);
+	int st;
 
-	if (c)
-		return img_verb_usage(c == 2 ? stdout : stderr);
-	if (optind + 1 != argc)
-		return img_verb_usage(stderr);
+	if (!img_args(argc, argv, NULL, NULL, 1, 1, &st))
+		return st;
 	if (image_find(s, argv[optind], &img))
 		return 1;
 	printf("%-22s %-60s %s\n", "CREATED", "CREATED BY", "SIZE");

@@ -35,12 +35,10 @@ int image__import(struct store *s, int argc, char **argv)
 	json_object *config, *layers, *desc;
 	struct image img;
 	uint64_t size;
-	int c = img_no_flags(argc, argv), fd, ret;
+	int fd, ret;
 
-	if (c)
-		return img_verb_usage(c == 2 ? stdout : stderr);
-	if (optind >= argc || optind + 2 < argc)
-		return img_verb_usage(stderr);
+	if (!img_args(argc, argv, NULL, NULL, 1, 2, &ret))
+		return ret;
 	if (optind + 1 < argc && ref_normalize(argv[optind + 1], name, sizeof(name)))
 		return 1;
 	if (store_lock(s))
@@ -51,8 +49,10 @@ int image__import(struct store *s, int argc, char **argv)
 	ret = blob_put_fd(s, fd, NULL, digest, &size);
 	if (fd)
 		close(fd);
-	if (ret || layer_unpack(s, digest, NULL, diff_id))
+	if (ret || layer_unpack(s, digest, NULL, diff_id)) {
+		store_drop_added(s);
 		return 1;
+	}
 	config = config_new();
 	snprintf(by, sizeof(by), "ctr import %s", argv[optind]);
 	config_add_layer(config, diff_id, by, false);
@@ -65,8 +65,10 @@ int image__import(struct store *s, int argc, char **argv)
 	ret = image_write(s, config, layers, optind + 1 < argc ? name : NULL, &img);
 	json_object_put(config);
 	json_object_put(layers);
-	if (ret)
+	if (ret) {
+		store_drop_added(s);
 		return 1;
+	}
 	printf("%s\n", img.config_digest);
 	image_free(&img);
 	return 0;

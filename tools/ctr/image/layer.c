@@ -45,6 +45,39 @@ struct layer_src {
 	char why[128];
 };
 
+const char *layer_why(struct archive *a, char *buf, size_t len)
+{
+	const char *msg = archive_error_string(a);
+
+	if (archive_errno(a) > 0)
+		snprintf(buf, len, "%s: %s", msg ? msg : "error", strerror(archive_errno(a)));
+	else
+		snprintf(buf, len, "%s", msg ? msg : "error");
+	return buf;
+}
+
+int layer_copy_data(struct archive *in, struct archive *out, struct archive **failed)
+{
+	const void *buf;
+	size_t len;
+	la_int64_t off;
+	int r;
+
+	while ((r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK) {
+		la_ssize_t w = archive_write_data_block(out, buf, len, off);
+
+		/* disk writes fail with ARCHIVE_WARN: the entry is short all the same */
+		if (w < ARCHIVE_OK) {
+			if (failed)
+				*failed = out;
+			return ARCHIVE_FAILED;
+		}
+	}
+	if (failed)
+		*failed = in;
+	return r == ARCHIVE_EOF ? ARCHIVE_OK : r;
+}
+
 static int src_fill(struct layer_src *src)
 {
 	ssize_t n;
@@ -279,23 +312,19 @@ static int unpack_child(struct layer_src *src, const char *digest)
 			archive_entry_set_hardlink(e, link);
 		r = archive_write_header(out, e);
 		if (r == ARCHIVE_OK && archive_entry_size(e) > 0 && !hl) {
-			const void *buf;
-			size_t len;
-			la_int64_t off;
+			struct archive *failed;
 
-			while ((r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK)
-				if (archive_write_data_block(out, buf, len, off) < ARCHIVE_OK)
-					break;
-			if (r == ARCHIVE_EOF)
-				r = ARCHIVE_OK;
-			else if (r != ARCHIVE_OK)
+			r = layer_copy_data(in, out, &failed);
+			if (r != ARCHIVE_OK && failed == in)
 				img_err("layer %s: %s: %s", digest, name, archive_error_string(in));
 		}
 		if (r == ARCHIVE_OK)
 			r = archive_write_finish_entry(out);
 		if (r < ARCHIVE_WARN) {
+			char why[256];
+
 			img_err("layer %s: cannot unpack \"%.200s\": %s: refusing the layer", digest,
-				name, archive_error_string(out));
+				name, layer_why(out, why, sizeof(why)));
 			return 1;
 		}
 	}
@@ -399,6 +428,8 @@ int layer_unpack(struct store *s, const char *digest, const char *diff_id,
 		img_rmtree(tmp);
 		if (e != EEXIST && e != ENOTEMPTY)
 			return img_err("cannot store layer %s: %s", diff_id, strerror(e));
+	} else {
+		img_strv_add(&s->added_layers, &s->n_added_layers, img_digest_hex(got));
 	}
 	return 0;
 }

@@ -8,33 +8,25 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "image.h"
 
+/* What garbage collection keeps: hex digests, NULL-terminated */
 struct keep {
 	char **v;
 	size_t n;
+	bool incomplete;	/* out of memory: nothing may be swept */
 };
 
 static void keep_add(struct keep *k, const char *hex)
 {
-	k->v = realloc(k->v, (k->n + 2) * sizeof(*k->v));
-	k->v[k->n++] = strdup(hex);
-	k->v[k->n] = NULL;	/* NULL-terminated, for img_strv_free */
-}
-
-static bool kept(const struct keep *k, const char *hex)
-{
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		if (!strcmp(k->v[i], hex))
-			return true;
-	return false;
+	if (!k->v)
+		k->v = img_strv_new();
+	if (!k->v || img_strv_add(&k->v, &k->n, hex))
+		k->incomplete = true;
 }
 
 static void keep_image(const struct store *s, const char *digest, struct keep *blobs,
@@ -67,7 +59,7 @@ static void keep_image(const struct store *s, const char *digest, struct keep *b
 /* The image (manifest digest) of every container made from one. */
 char **containers_images(const struct store *s)
 {
-	char dir[2400], **v = calloc(1, sizeof(*v));
+	char dir[2400], **v = img_strv_new();
 	struct dirent *de;
 	size_t n = 0;
 	DIR *d;
@@ -84,9 +76,7 @@ char **containers_images(const struct store *s)
 		c = json_object_from_file(p);
 		if (c && json_object_object_get_ex(c, "image", &img) &&
 		    img_digest_valid(json_object_get_string(img))) {
-			v = realloc(v, (n + 2) * sizeof(*v));
-			v[n++] = strdup(json_object_get_string(img));
-			v[n] = NULL;
+			img_strv_add(&v, &n, json_object_get_string(img));
 		}
 		json_object_put(c);
 	}
@@ -95,7 +85,9 @@ char **containers_images(const struct store *s)
 	return v;
 }
 
-static int sweep(const struct store *s, const char *sub, const struct keep *k, int *removed)
+/* Removes what is in @sub but not in @k (NULL: everything); with @only, only its names. */
+static int sweep(const struct store *s, const char *sub, const struct keep *k, char **only,
+		 int *removed)
 {
 	char dir[2400];
 	struct dirent *de;
@@ -108,7 +100,8 @@ static int sweep(const struct store *s, const char *sub, const struct keep *k, i
 	while ((de = readdir(d))) {
 		char p[2700];
 
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "empty") || (k && kept(k, de->d_name)))
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "empty") || (k && img_strv_has(k->v, de->d_name)) ||
+		    (only && !img_strv_has(only, de->d_name)))
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
 		if (img_rmtree(p))
@@ -120,58 +113,69 @@ static int sweep(const struct store *s, const char *sub, const struct keep *k, i
 	return 0;
 }
 
-int store_gc(struct store *s, int *blobs_removed, int *layers_removed)
+/* What every image in index.json and every container needs; -1 if that is not known. */
+static int needed(const struct store *s, struct keep *blobs, struct keep *layers)
 {
-	struct keep blobs = { 0 }, layers = { 0 };
 	char **all, **used;
 	size_t i;
-	int ret;
 
 	if (index_manifests(s, &all))
 		return -1;
 	used = containers_images(s);
 	for (i = 0; all[i]; i++)
-		keep_image(s, all[i], &blobs, &layers);
+		keep_image(s, all[i], blobs, layers);
 	for (i = 0; used && used[i]; i++)
-		keep_image(s, used[i], &blobs, &layers);
-	*blobs_removed = *layers_removed = 0;
-	ret = sweep(s, "oci/blobs/sha256", &blobs, blobs_removed) ||
-	      sweep(s, "layers", &layers, layers_removed) || sweep(s, "tmp", NULL, NULL);
+		keep_image(s, used[i], blobs, layers);
 	img_strv_free(all);
 	img_strv_free(used);
+	if (blobs->incomplete || layers->incomplete)
+		return img_err("out of memory: nothing removed");
+	return 0;
+}
+
+int store_gc(struct store *s, int *blobs_removed, int *layers_removed)
+{
+	struct keep blobs = { 0 }, layers = { 0 };
+	int ret;
+
+	*blobs_removed = *layers_removed = 0;
+	ret = needed(s, &blobs, &layers) ||
+	      sweep(s, "oci/blobs/sha256", &blobs, NULL, blobs_removed) ||
+	      sweep(s, "layers", &layers, NULL, layers_removed) || sweep(s, "tmp", NULL, NULL, NULL);
 	img_strv_free(blobs.v);
 	img_strv_free(layers.v);
 	return ret ? -1 : 0;
 }
 
-static bool in_use(char **used, const char *digest)
+void store_drop_added(struct store *s)
 {
-	size_t i;
+	struct keep blobs = { 0 }, layers = { 0 };
+	int n = 0;
 
-	for (i = 0; used && used[i]; i++)
-		if (!strcmp(used[i], digest))
-			return true;
-	return false;
+	if ((s->added_blobs || s->added_layers) && !needed(s, &blobs, &layers)) {
+		if (s->added_blobs)
+			sweep(s, "oci/blobs/sha256", &blobs, s->added_blobs, &n);
+		if (s->added_layers)
+			sweep(s, "layers", &layers, s->added_layers, &n);
+	}
+	img_strv_free(blobs.v);
+	img_strv_free(layers.v);
+}
+
+static int of_image(const char *digest, const char *name, void *manifest_digest)
+{
+	(void)name;
+	return !strcmp(digest, manifest_digest);
 }
 
 int image__remove(struct store *s, int argc, char **argv)
 {
-	static const struct option o[] = {
-		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool force = false;
 	char **used;
-	int c, ret = 0, b, l;
+	int ret = 0, b, l;
 
-	while ((c = getopt_long(argc, argv, "fh", o, NULL)) != -1) {
-		if (c == 'f')
-			force = true;
-		else
-			return img_verb_usage(c == 'h' ? stdout : stderr);
-	}
-	if (optind >= argc)
-		return img_verb_usage(stderr);
+	if (!img_args(argc, argv, "force", &force, 1, -1, &ret))
+		return ret;
 	if (store_lock(s))
 		return 1;
 	used = containers_images(s);
@@ -191,26 +195,15 @@ int image__remove(struct store *s, int argc, char **argv)
 		if (img.name[0] && n > 1) {
 			index_untag(s, img.name);	/* one of several names: only it goes */
 			printf("Untagged: %s\n", img.name);
-		} else if (in_use(used, img.digest) && !force) {
+		} else if (img_strv_has(used, img.digest) && !force) {
 			ret = img_err("image %s is used by a container: remove the container first (ctr container rm), or pass --force to keep it only for the container",
 				      ref);
 		} else if (!img.name[0] && n > 1 && !force) {
 			ret = img_err("image %s has %zu names: name one, or pass --force to remove them all",
 				      ref, n);
 		} else {
-			json_object *idx = index_read(s), *arr;
-
-			json_object_object_get_ex(idx, "manifests", &arr);
-			for (i = json_object_array_length(arr); i-- > 0;) {
-				json_object *d;
-
-				if (json_object_object_get_ex(json_object_array_get_idx(arr, i), "digest", &d) &&
-				    !strcmp(json_object_get_string(d), img.digest))
-					json_object_array_del_idx(arr, i, 1);
-			}
-			if (index_write(s, idx))
+			if (index_remove_if(s, of_image, img.digest) < 0)
 				ret = 1;
-			json_object_put(idx);
 			for (i = 0; names[i]; i++)
 				printf("Untagged: %s\n", names[i]);
 			printf("Deleted: %s\n", img.config_digest);
@@ -224,46 +217,32 @@ int image__remove(struct store *s, int argc, char **argv)
 	return ret;
 }
 
+struct prune {
+	char **used;
+	bool all;
+};
+
+/* An unnamed image (@all: any image) that no container uses */
+static int prunable(const char *digest, const char *name, void *arg)
+{
+	const struct prune *p = arg;
+
+	return (!name || p->all) && !img_strv_has(p->used, digest);
+}
+
 int images__prune(struct store *s, int argc, char **argv)
 {
-	static const struct option o[] = {
-		{ "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	json_object *idx, *arr;
-	bool all = false;
-	char **used;
-	size_t i;
-	int c, b, l, images = 0;
+	struct prune p = { 0 };
+	int b, l, images;
 
-	while ((c = getopt_long(argc, argv, "ah", o, NULL)) != -1) {
-		if (c == 'a')
-			all = true;
-		else
-			return img_verb_usage(c == 'h' ? stdout : stderr);
-	}
-	if (optind < argc)
-		return img_verb_usage(stderr);
+	if (!img_args(argc, argv, "all", &p.all, 0, 0, &images))
+		return images;
 	if (store_lock(s))
 		return 1;
-	used = containers_images(s);
-	idx = index_read(s);
-	json_object_object_get_ex(idx, "manifests", &arr);
-	for (i = json_object_array_length(arr); i-- > 0;) {
-		json_object *e = json_object_array_get_idx(arr, i), *a, *d;
-		bool named = json_object_object_get_ex(e, "annotations", &a) &&
-			     json_object_object_get_ex(a, REF_NAME_ANNOTATION, &d);
-
-		json_object_object_get_ex(e, "digest", &d);
-		if ((!named || all) && !in_use(used, json_object_get_string(d))) {
-			json_object_array_del_idx(arr, i, 1);
-			images++;
-		}
-	}
-	c = index_write(s, idx);
-	json_object_put(idx);
-	img_strv_free(used);
-	if (c || store_gc(s, &b, &l))
+	p.used = containers_images(s);
+	images = index_remove_if(s, prunable, &p);
+	img_strv_free(p.used);
+	if (images < 0 || store_gc(s, &b, &l))
 		return 1;
 	printf("Removed %d image(s), %d blob(s), %d unpacked layer(s)\n", images, b, l);
 	return 0;

@@ -220,83 +220,127 @@ int index_tag(struct store *s, const char *name, const char *manifest_digest, ui
 	return ret;
 }
 
-int index_untag(struct store *s, const char *name)
+int index_for_each(const struct store *s, index_fn *fn, void *arg)
 {
 	json_object *idx = index_read(s), *arr;
 	size_t i;
-	int ret = -ENOENT;
+	int ret = 0;
 
 	json_object_object_get_ex(idx, "manifests", &arr);
-	for (i = 0; i < json_object_array_length(arr); i++) {
-		const char *n = entry_name(json_object_array_get_idx(arr, i));
+	for (i = 0; !ret && i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
 
-		if (n && !strcmp(n, name)) {
-			json_object_array_del_idx(arr, i, 1);
-			ret = index_write(s, idx);
-			break;
-		}
+		ret = fn(entry_digest(e), entry_name(e), arg);
 	}
 	json_object_put(idx);
 	return ret;
 }
 
-int index_manifests(const struct store *s, char ***out)
+int index_remove_if(struct store *s, index_fn *fn, void *arg)
 {
 	json_object *idx = index_read(s), *arr;
-	size_t i, n = 0;
-	char **v;
+	size_t i;
+	int removed = 0;
 
 	json_object_object_get_ex(idx, "manifests", &arr);
-	v = calloc(json_object_array_length(arr) + 1, sizeof(*v));
-	for (i = 0; v && i < json_object_array_length(arr); i++) {
-		const char *d = entry_digest(json_object_array_get_idx(arr, i));
-		size_t j;
+	for (i = json_object_array_length(arr); i-- > 0;) {
+		json_object *e = json_object_array_get_idx(arr, i);
 
-		for (j = 0; j < n && strcmp(v[j], d); j++)
-			;
-		if (j == n && img_digest_valid(d))
-			v[n++] = strdup(d);
+		if (fn(entry_digest(e), entry_name(e), arg)) {
+			json_object_array_del_idx(arr, i, 1);
+			removed++;
+		}
 	}
+	if (removed && index_write(s, idx))
+		removed = -1;
 	json_object_put(idx);
-	*out = v;
-	return v ? 0 : -ENOMEM;
+	return removed;
+}
+
+static int named(const char *digest, const char *name, void *want)
+{
+	(void)digest;
+	return name && !strcmp(name, want);
+}
+
+int index_untag(struct store *s, const char *name)
+{
+	int n = index_remove_if(s, named, (void *)name);
+
+	return n < 0 ? -1 : n ? 0 : -ENOENT;
+}
+
+struct collect {
+	char **v;
+	size_t n;
+	const char *digest;	/* index_names: whose names */
+};
+
+static int add_manifest(const char *digest, const char *name, void *arg)
+{
+	struct collect *c = arg;
+
+	(void)name;
+	if (!img_digest_valid(digest) || img_strv_has(c->v, digest))
+		return 0;
+	return img_strv_add(&c->v, &c->n, digest);
+}
+
+int index_manifests(const struct store *s, char ***out)
+{
+	struct collect c = { .v = img_strv_new() };
+
+	if (!c.v || index_for_each(s, add_manifest, &c)) {
+		img_strv_free(c.v);
+		return -ENOMEM;
+	}
+	*out = c.v;
+	return 0;
+}
+
+static int add_name(const char *digest, const char *name, void *arg)
+{
+	struct collect *c = arg;
+
+	if (!name || strcmp(digest, c->digest))
+		return 0;
+	return img_strv_add(&c->v, &c->n, name);
 }
 
 /* The names index.json gives @digest, in a NULL-terminated vector. */
 char **index_names(const struct store *s, const char *digest)
 {
-	json_object *idx = index_read(s), *arr;
-	size_t i, n = 0;
-	char **v;
+	struct collect c = { .v = img_strv_new(), .digest = digest };
 
-	json_object_object_get_ex(idx, "manifests", &arr);
-	v = calloc(json_object_array_length(arr) + 1, sizeof(*v));
-	for (i = 0; v && i < json_object_array_length(arr); i++) {
-		json_object *e = json_object_array_get_idx(arr, i);
-
-		if (entry_name(e) && !strcmp(entry_digest(e), digest))
-			v[n++] = strdup(entry_name(e));
+	if (!c.v || index_for_each(s, add_name, &c)) {
+		img_strv_free(c.v);
+		return NULL;
 	}
-	json_object_put(idx);
-	return v;
+	return c.v;
+}
+
+struct lookup {
+	const char *name;
+	char *digest;
+};
+
+static int find_name(const char *digest, const char *name, void *arg)
+{
+	struct lookup *l = arg;
+
+	if (!name || strcmp(name, l->name))
+		return 0;
+	l->digest = strdup(digest);
+	return 1;
 }
 
 /* The manifest digest named @name, or NULL. */
 static char *index_lookup(const struct store *s, const char *name)
 {
-	json_object *idx = index_read(s), *arr;
-	char *ret = NULL;
-	size_t i;
+	struct lookup l = { .name = name };
 
-	json_object_object_get_ex(idx, "manifests", &arr);
-	for (i = 0; i < json_object_array_length(arr) && !ret; i++) {
-		json_object *e = json_object_array_get_idx(arr, i);
-
-		if (entry_name(e) && !strcmp(entry_name(e), name))
-			ret = strdup(entry_digest(e));
-	}
-	json_object_put(idx);
-	return ret;
+	index_for_each(s, find_name, &l);
+	return l.digest;
 }
 
 void image_free(struct image *img)

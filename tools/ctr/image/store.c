@@ -54,6 +54,7 @@ int store_open(struct store *s, const char *root)
 
 	if (strlen(root) >= sizeof(s->root) - 200)
 		return img_err("store path too long: %.64s...", root);
+	memset(s, 0, sizeof(*s));
 	snprintf(s->root, sizeof(s->root), "%s", root);
 	s->lock_fd = -1;
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -184,9 +185,13 @@ int blob_writer_commit(struct blob_writer *w, const char *expect, char digest[IM
 		err = img_err("blob digest mismatch: expected %s, got %s (%llu bytes): not kept",
 			      expect, d, (unsigned long long)w->size);
 	if (!err) {
+		bool had = blob_exists(w->s, d);
+
 		blob_path(w->s, d, p, sizeof(p));
 		if (rename(w->tmp, p))
 			err = img_err("cannot store blob %s: %s", d, strerror(errno));
+		else if (!had)
+			img_strv_add(&w->s->added_blobs, &w->s->n_added_blobs, img_digest_hex(d));
 	}
 	if (err) {
 		unlink(w->tmp);

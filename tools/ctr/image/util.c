@@ -13,15 +13,20 @@
 
 #include "image.h"
 
+static void message(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int img_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ctr: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message("ctr: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
@@ -29,11 +34,46 @@ void img_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ctr: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message("ctr: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+char **img_strv_new(void)
+{
+	return calloc(1, sizeof(char *));
+}
+
+int img_strv_add(char ***v, size_t *n, const char *str)
+{
+	char **nv = realloc(*v, (*n + 2) * sizeof(*nv)), *dup = strdup(str);
+
+	if (nv)
+		*v = nv;
+	if (!nv || !dup) {
+		free(dup);
+		return -ENOMEM;
+	}
+	nv[(*n)++] = dup;
+	nv[*n] = NULL;
+	return 0;
+}
+
+bool img_strv_has(char *const *v, const char *str)
+{
+	for (; v && *v; v++)
+		if (!strcmp(*v, str))
+			return true;
+	return false;
+}
+
+void img_strv_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
