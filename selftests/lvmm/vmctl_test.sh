@@ -22,6 +22,11 @@ check() {
 	fi
 	return 0
 }
+# also NAME EXPECTED-STATUS CMD...: a further command of the same test
+also() {
+	n=$((n - 1))
+	check "$@"
+}
 
 # expect WHAT FILE TEXT: the file has exactly this text / contains it
 same() {
@@ -37,7 +42,7 @@ contains() {
 	return 1
 }
 
-echo "1..16"
+echo "1..27"
 check "hello guest" 0 vmctl run --flat "$guests/hello.bin" &&
 	same "hello guest" "$tmp/out" "Hello from an lvmm guest" &&
 	same "hello guest stderr" "$tmp/err" "" && echo "ok $n - hello guest prints its greeting and halts"
@@ -164,5 +169,58 @@ kill "$events" 2>/dev/null
 check "unknown VM" 1 vmctl pause nosuch &&
 	contains "unknown VM" "$tmp/err" "no VM 'nosuch' is running that you may see (see: vmctl list)" &&
 	echo "ok $n - an unknown VM is named in the error"
+
+# The lifecycle of a defined VM: create, start (detached), console,
+# stop, kill, delete, with a state directory of the test's own.
+vm() { vmctl --root "$tmp/vms" "$@"; }
+log=$tmp/vms/lc/console.log
+state_is() { vm list 2>/dev/null | grep -q "^.* lc  *$1 "; }
+log_grows() { c=$(wc -l <"$log" 2>/dev/null || echo 0); sleep 1; [ "$(wc -l <"$log")" -gt "$c" ]; }
+
+check "create" 0 vm create lc --flat "$guests/ticker.bin" &&
+	also "create again" 1 vm create lc --flat "$guests/ticker.bin" &&
+	contains "create again" "$tmp/err" "a VM named 'lc' exists already" &&
+	state_is stopped && echo "ok $n - create defines a VM, listed stopped; a taken name is refused"
+
+check "start" 0 vm start lc && wait_for 20 log_grows && wait_for 10 state_is running &&
+	echo "ok $n - start runs it detached: listed running, its console log grows"
+
+check "start twice" 1 vm start lc &&
+	contains "start twice" "$tmp/err" "VM 'lc' is running already (pid " &&
+	echo "ok $n - starting a running VM names its state and what to do"
+
+check "status" 0 vm status lc && contains "status" "$tmp/out" "state:       running" &&
+	contains "status" "$tmp/out" "lvmm id:" && echo "ok $n - status shows it running with its lvmm id"
+
+printf 'x\035' >"$tmp/keys"
+check "console" 0 sh -c "vmctl --root '$tmp/vms' console lc <'$tmp/keys'" &&
+	contains "console" "$tmp/err" "attached to VM 'lc' (Ctrl-] detaches)" &&
+	contains "console" "$tmp/err" "detached from VM 'lc'; it runs on" &&
+	contains "console" "$tmp/out" "t" && state_is running &&
+	echo "ok $n - console attaches (recent output shown) and Ctrl-] detaches; the VM runs on"
+
+check "pause by name" 0 vmctl pause lc && state_is paused && also "resume by name" 0 vmctl resume lc &&
+	wait_for 10 log_grows && echo "ok $n - a started VM pauses and resumes by its name"
+
+check "delete running" 1 vm delete lc &&
+	contains "delete running" "$tmp/err" "VM 'lc' is running (pid " &&
+	echo "ok $n - delete refuses a running VM"
+
+check "stop" 0 vm stop lc --timeout 20 && state_is stopped &&
+	also "status stopped" 0 vm status lc && contains "status stopped" "$tmp/out" "last exit:   status 0" &&
+	echo "ok $n - stop ends it (status 0), listed stopped"
+
+check "stop stopped" 1 vm stop lc && contains "stop stopped" "$tmp/err" "it is not running (start it: vmctl start lc)" &&
+	echo "ok $n - stopping a stopped VM says so"
+
+check "kill" 0 sh -c "vmctl --root '$tmp/vms' start lc && vmctl --root '$tmp/vms' kill lc" &&
+	state_is stopped && ! vmctl list 2>/dev/null | grep -q ' lc  *running' &&
+	echo "ok $n - kill ends a started VM at once; lvmm lists it no more"
+
+check "sigkill" 0 vm start lc && wait_for 10 state_is running && kill -9 "$(cat "$tmp/vms/lc/pid")" &&
+	wait_for 10 state_is stopped && also "restart" 0 vm start lc && also "delete force" 0 vm delete lc --force &&
+	also "status deleted" 1 vm status lc && contains "status deleted" "$tmp/err" "no VM 'lc' is defined" &&
+	[ ! -e "$tmp/vms/lc" ] &&
+	echo "ok $n - a monitor killed by SIGKILL leaves it stopped, not stale; delete --force removes a running VM"
 
 [ "$failed" -eq 0 ]

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <json-c/json.h>
 
+#include "config.h"
+#include "state.h"
 #include "vmctl.h"
 #include "vmref.h"
 
@@ -71,7 +73,8 @@ static int collect(const struct lvmm_nl_vm *vm, void *arg)
 }
 
 static void list_one(struct list_ctx *c, const struct lvmm_nl_vm *vm)
-{	uint64_t up = c->now_ns > vm->created_ns ? (c->now_ns - vm->created_ns) / 1000000000ULL : 0;
+{
+	uint64_t up = c->now_ns > vm->created_ns ? (c->now_ns - vm->created_ns) / 1000000000ULL : 0;
 	double cpu = cpu_percent(c->nl, vm, c->now_ns);
 	char uptime[32];
 
@@ -101,6 +104,64 @@ static void list_one(struct list_ctx *c, const struct lvmm_nl_vm *vm)
 	       (unsigned long long)(vm->mem_bytes >> 20), cpu, uptime, vm->owner_pid);
 }
 
+/* A defined VM that is not running: its definition's size, how it ended. */
+static void list_stopped(struct list_ctx *c, const char *name, const char *state)
+{
+	struct vm_config cfg = { 0 };
+	struct vm_def d;
+	int last;
+
+	if (state_def_load(name, &d))
+		return;
+	if (vm_config_from_args(d.args, d.nargs, name, &cfg))
+		cfg.cpus = cfg.memory = 0;
+	state_def_free(&d);
+	last = state_last_status(name, NULL);
+	if (c->array) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "state", json_object_new_string(state));
+		json_object_object_add(o, "vcpus", json_object_new_int(cfg.cpus));
+		json_object_object_add(o, "memory_bytes", json_object_new_int64(cfg.memory));
+		if (last >= 0)
+			json_object_object_add(o, "exit_status", json_object_new_int(last));
+		json_object_array_add(c->array, o);
+		return;
+	}
+	printf("%-6s %-20s %-9s %5lu %8lluM %6s %9s %8s\n", "-", name, state, cfg.cpus,
+	       (unsigned long long)(cfg.memory >> 20), "-", "-", "-");
+}
+
+/* Defined VMs first (running ones with lvmm's data), then others lvmm runs. */
+static void list_all(struct list_ctx *c)
+{
+	char *used = calloc(c->nr ? c->nr : 1, 1), **names;
+	int n = state_list(&names), i;
+	size_t k;
+	pid_t pid;
+
+	for (i = 0; i < n; i++) {
+		pid = state_running(names[i]);
+		for (k = 0; pid && k < c->nr; k++)
+			if (c->vms[k].owner_pid == (uint32_t)pid)
+				break;
+		if (pid && k < c->nr) {
+			if (used)
+				used[k] = 1;
+			list_one(c, &c->vms[k]);
+		} else {
+			list_stopped(c, names[i], pid ? "starting" : "stopped");
+		}
+		free(names[i]);
+	}
+	free(names);
+	for (k = 0; k < c->nr; k++)
+		if (!used || !used[k])
+			list_one(c, &c->vms[k]);
+	free(used);
+}
+
 int cmd_list(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -118,10 +179,11 @@ int cmd_list(int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
-			puts("usage: vmctl list [--json]\n\n"
-			     "Every VM you may see (all of them as root): id, name, state, vCPUs,\n"
-			     "guest memory, CPU use since it started (% of one CPU, guest and\n"
-			     "lvmm time), uptime and the owning process.");
+			puts("usage: vmctl [--root DIR] list [--json]\n\n"
+			     "The VMs defined in the state directory (running or stopped), then every\n"
+			     "other VM lvmm runs that you may see (all of them as root): id, name,\n"
+			     "state, vCPUs, guest memory, CPU use since it started (% of one CPU,\n"
+			     "guest and lvmm time), uptime and the owning process.");
 			return VMCTL_OK;
 		default:
 			vmctl_err("list: unknown option '%s' (see: vmctl list --help)",
@@ -133,24 +195,23 @@ int cmd_list(int argc, char **argv)
 		vmctl_err("list: unexpected argument '%s' (see: vmctl list --help)", argv[optind]);
 		return VMCTL_USAGE;
 	}
+	/* Without lvmm.ko the defined VMs are still listed, as stopped. */
 	c.nl = vmref_open();
-	if (!c.nl)
-		return VMCTL_ERROR;
 	if (json)
 		c.array = json_object_new_array();
 	else
 		printf("%-6s %-20s %-9s %5s %9s %6s %9s %8s\n", "ID", "NAME", "STATE", "VCPUS",
 		       "MEMORY", "CPU%", "UPTIME", "PID");
-	ret = lvmm_nl_list_vms(c.nl, collect, &c);
+	ret = c.nl ? lvmm_nl_list_vms(c.nl, collect, &c) : 0;
 	if (ret < 0)
 		vmctl_err("cannot list VMs: %s", strerror(-ret));
-	for (size_t i = 0; ret >= 0 && i < c.nr; i++)
-		list_one(&c, &c.vms[i]);
+	if (ret >= 0)
+		list_all(&c);
 	free(c.vms);
 	if (json && ret >= 0)
 		puts(json_object_to_json_string_ext(c.array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(c.array);
 	lvmm_nl_close(c.nl);
-	return ret < 0 ? VMCTL_ERROR : VMCTL_OK;
+	return ret < 0 || !c.nl ? VMCTL_ERROR : VMCTL_OK;
 }

@@ -130,6 +130,23 @@ int vm_name_check(const char *name)
 	return 0;
 }
 
+int vm_config_from_args(char **args, int nargs, const char *name, struct vm_config *o)
+{
+	static char *argv[STATE_ARGS_MAX + 4];
+	int argc = 0, i;
+
+	if (nargs > STATE_ARGS_MAX)
+		return -1;
+	argv[argc++] = "start";
+	for (i = 0; i < nargs; i++)
+		argv[argc++] = args[i];
+	argv[argc++] = "--name";
+	argv[argc++] = (char *)name;
+	argv[argc] = NULL;
+	optind = 1;
+	return vm_config_parse(argc, argv, o);
+}
+
 int vm_config_parse(int argc, char **argv, struct vm_config *o)
 {
 	static const struct option longopts[] = {

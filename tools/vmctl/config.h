@@ -30,6 +30,9 @@ struct vm_config {
 /* 0, or -1 after saying what is wrong; --help prints the usage and exits. */
 int vm_config_parse(int argc, char **argv, struct vm_config *o);
 void vm_config_usage(FILE *f);
+/* The same from a stored definition's options, named @name (argv is kept: static). */
+#define STATE_ARGS_MAX	64
+int vm_config_from_args(char **args, int nargs, const char *name, struct vm_config *o);
 /* 0 if @name is a valid VM name, else -1 after saying why. */
 int vm_name_check(const char *name);
 

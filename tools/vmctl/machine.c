@@ -284,6 +284,27 @@ void machine_destroy(struct machine *m)
 	pthread_mutex_destroy(&m->lock);
 }
 
+static void on_stop_signal(int sig)
+{
+	vmctl_stop_signal = sig;
+}
+
+static void on_wakeup_signal(int sig)
+{
+	(void)sig;	/* only there to make LVMM_RUN return EINTR */
+}
+
+void machine_signals(void)
+{
+	struct sigaction stop = { .sa_handler = on_stop_signal };
+	struct sigaction wake = { .sa_handler = on_wakeup_signal };
+
+	/* No SA_RESTART: a signal must make LVMM_RUN return EINTR. */
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGTERM, &stop, NULL);
+	sigaction(SIGUSR1, &wake, NULL);
+}
+
 /* "NAME/N" for vCPU N, cut to the kernel's 15 characters. */
 static void name_threads(struct machine *m, const char *name)
 {

@@ -60,6 +60,8 @@ int machine_create(struct machine *m, const struct vm_config *o);
 /* Run every vCPU (one thread each) until the VM ends; the exit status. */
 int machine_run(struct machine *m, const struct vm_config *o);
 void machine_destroy(struct machine *m);
+/* SIGINT and SIGTERM stop the VM (status 128+N); SIGUSR1 only interrupts RUN. */
+void machine_signals(void);
 
 /* Run @vcpu until the VM ends; returns the exit status (see vmctl.h). */
 int vcpu_loop(struct machine *m, struct lvmm_vcpu *vcpu);

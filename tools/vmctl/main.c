@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "state.h"
 #include "vmctl.h"
 
 static const struct {
@@ -11,6 +12,13 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "run", cmd_run, "run a guest in this terminal until it halts" },
+	{ "create", cmd_create, "define a VM: a name and run's options" },
+	{ "start", cmd_start, "run a defined VM detached" },
+	{ "stop", cmd_stop, "stop a started VM (then kill it after --timeout)" },
+	{ "kill", cmd_kill, "kill a started VM at once" },
+	{ "delete", cmd_delete, "remove a defined VM" },
+	{ "status", cmd_status, "a defined VM's state and definition" },
+	{ "console", cmd_console, "attach to a started VM's console" },
 	{ "list", cmd_list, "list the VMs you may see, with state and resources" },
 	{ "stats", cmd_stats, "a VM's exit counters, guest time and memory" },
 	{ "pause", cmd_pause, "stop a VM's vCPUs where they are" },
@@ -22,17 +30,23 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: vmctl COMMAND [OPTIONS]\n\ncommands:\n", f);
+	fputs("usage: vmctl [--root DIR] COMMAND [OPTIONS]\n\ncommands:\n", f);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fputs("\n'vmctl COMMAND --help' describes a command.\n"
-	      "Environment: LVMM_DEV overrides the device (/dev/lvmm).\n", f);
+	fprintf(f, "\n'vmctl COMMAND --help' describes a command. --root DIR: where defined VMs\n"
+		"live (now %s; also $VMCTL_ROOT).\n"
+		"Environment: LVMM_DEV overrides the device (/dev/lvmm).\n", state_root());
 }
 
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	if (argc >= 3 && !strcmp(argv[1], "--root")) {
+		state_set_root(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return VMCTL_USAGE;

@@ -17,6 +17,13 @@ enum {
 
 /* One per builtin-*.c, in main.c's table. */
 int cmd_run(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_pause(int argc, char **argv);

@@ -67,6 +67,30 @@ int vmref_find(struct lvmm_nl *nl, const char *ref, struct lvmm_nl_vm *vm)
 	return 0;
 }
 
+struct by_pid {
+	pid_t pid;
+	struct lvmm_nl_vm *vm;
+	int found;
+};
+
+static int match_pid(const struct lvmm_nl_vm *vm, void *arg)
+{
+	struct by_pid *b = arg;
+
+	if (vm->owner_pid != (uint32_t)b->pid)
+		return 0;
+	*b->vm = *vm;
+	b->found = 1;
+	return 1;
+}
+
+int vmref_of_pid(struct lvmm_nl *nl, pid_t pid, struct lvmm_nl_vm *vm)
+{
+	struct by_pid b = { pid, vm, 0 };
+
+	return lvmm_nl_list_vms(nl, match_pid, &b) >= 0 && b.found ? 0 : -1;
+}
+
 const char *vmref_label(const struct lvmm_nl_vm *vm, char *buf, size_t size)
 {
 	if (vm->name[0])
