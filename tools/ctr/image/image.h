@@ -402,7 +402,7 @@ const char *cf_getenv(char *const *env, const char *name, size_t len);
 char **cf_json(const char *s);
 size_t cf_strv_len(char *const *v);
 
-/* ---- buildcopy.c: COPY and ADD ---- */
+/* ---- buildignore.c, buildcopy.c: COPY and ADD's files ---- */
 struct build_ignore;
 /* The context's .containerignore (or .dockerignore): patterns, ! exceptions, ** */
 struct build_ignore *build_ignore_load(const char *ctx);
