@@ -66,31 +66,15 @@ static void cache_put(struct build *b, const char *key, json_object *c)
 /* The step's result into the stage: its history entry, and its layer if it made one. */
 static void stage_apply(struct stage *st, json_object *result, const char *key)
 {
-	json_object *h, *l, *id, *rootfs, *ids, *hist, *created;
+	json_object *h, *l, *id = NULL;
 
 	json_object_object_get_ex(result, "history", &h);
-	if (!json_object_object_get_ex(st->config, "history", &hist) ||
-	    !json_object_is_type(hist, json_type_array)) {
-		hist = json_object_new_array();
-		json_object_object_add(st->config, "history", hist);
-	}
-	json_object_array_add(hist, json_object_get(h));
-	if (json_object_object_get_ex(h, "created", &created))
-		json_object_object_add(st->config, "created", json_object_get(created));
 	if (json_object_object_get_ex(result, "layer", &l) &&
-	    json_object_object_get_ex(result, "diff_id", &id)) {
+	    json_object_object_get_ex(result, "diff_id", &id))
 		json_object_array_add(st->layers, json_object_get(l));
-		if (!json_object_object_get_ex(st->config, "rootfs", &rootfs)) {
-			rootfs = json_object_new_object();
-			json_object_object_add(rootfs, "type", json_object_new_string("layers"));
-			json_object_object_add(st->config, "rootfs", rootfs);
-		}
-		if (!json_object_object_get_ex(rootfs, "diff_ids", &ids)) {
-			ids = json_object_new_array();
-			json_object_object_add(rootfs, "diff_ids", ids);
-		}
-		json_object_array_add(ids, json_object_get(id));
-	}
+	else
+		id = NULL;
+	config_append(st->config, json_object_get(h), id ? json_object_get_string(id) : NULL);
 	snprintf(st->chain, sizeof(st->chain), "%s", key);
 }
 
@@ -109,15 +93,9 @@ bool from_cache(struct build *b, struct stage *st, const char *key)
 
 static json_object *new_result(const char *created_by, bool empty)
 {
-	json_object *r = json_object_new_object(), *h = json_object_new_object();
-	char now[64];
+	json_object *r = json_object_new_object();
 
-	img_now(now, sizeof(now));
-	json_object_object_add(h, "created", json_object_new_string(now));
-	json_object_object_add(h, "created_by", json_object_new_string(created_by));
-	if (empty)
-		json_object_object_add(h, "empty_layer", json_object_new_boolean(1));
-	json_object_object_add(r, "history", h);
+	json_object_object_add(r, "history", config_history_entry(created_by, empty));
 	return r;
 }
 
