@@ -16,7 +16,7 @@
 #include "build.h"
 
 void step_key(const struct stage *st, const char *text, const char *extra,
-		     char key[IMG_DIGEST_LEN])
+	      char key[IMG_DIGEST_LEN])
 {
 	struct img_hash *h = img_hash_new();
 
@@ -121,7 +121,7 @@ int nop_step(struct build *b, struct stage *st, const char *text)
  * the step's result: cached under @key and applied to @st.
  */
 int layer_step(struct build *b, struct stage *st, const char *key, const char *dir,
-		      bool upper, const char *by)
+	       bool upper, const char *by)
 {
 	char diff_id[IMG_DIGEST_LEN];
 	json_object *desc, *r;
