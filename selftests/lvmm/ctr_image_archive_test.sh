@@ -3,11 +3,25 @@
 # ctr-image save and load against Podman's, skopeo's and umoci's reading
 # and writing of the same two formats (docker-archive, oci-archive): an
 # archive either side writes, the other loads and runs, with the same
-# files; and the archives load must refuse (names with .., absolute
+# files and a container that shows the same as the writer's; and the archives load must refuse (names with .., absolute
 # names, blobs or layers that are not what they are named) leave no name.
 # TAP output. usage: ctr_image_archive_test.sh CTR-IMAGE BUSYBOX
 . "$(cd "$(dirname "$0")" && pwd)/ctr_image_lib.sh"
 podman_setup
+
+# $same_cmd: what a container shows of its image (files, /bin, uid, gid,
+# cwd), the same under any engine; ctr's run of bb is the reference
+same_cmd='cat /etc/hello /etc/passwd /etc/group && ls /bin && id -u && id -g && busybox sha256sum /bin/busybox && pwd'
+ci container run --rm bb sh -c "$same_cmd" >"$tmp/ctr.run" 2>&1
+# same_run NAME WANT OUT: OUT is WANT (a run that printed hello), to the byte
+same_run() {
+	if grep -qx hello "$2" && cmp -s "$2" "$3"; then
+		ok "$1"
+	else
+		diff "$2" "$3" >"$3.diff" 2>&1
+		notok "$1" "$3.diff"
+	fi
+}
 
 # ---- ctr save, read by the others ----
 ci save -o "$tmp/d.tar" bb 2>"$tmp/save.err"
@@ -35,6 +49,8 @@ if need podman; then
 			notok "ctr save --format $fmt; podman load; podman run cat /etc/hello" \
 				"$tmp/pload.$f" "$tmp/prun.$f"
 		fi
+		pm run --rm localhost/bb:latest sh -c "$same_cmd" >"$tmp/psame.$f" 2>&1
+		same_run "... podman run of it shows what ctr container run of bb does" "$tmp/ctr.run" "$tmp/psame.$f"
 	done
 fi
 if need skopeo umoci; then
@@ -65,6 +81,7 @@ if need podman skopeo umoci; then
 	pm load -i "$tmp/d.tar" >/dev/null 2>&1
 	pm save -o "$tmp/pd.tar" localhost/bb:latest >"$tmp/psave" 2>&1
 	pm save --format oci-archive -o "$tmp/po.tar" localhost/bb:latest >>"$tmp/psave" 2>&1
+	pm run --rm localhost/bb:latest sh -c "$same_cmd" >"$tmp/psame.p" 2>&1
 	for f in pd po; do
 		"$CI" --store "$tmp/s.$f" load -i "$tmp/$f.tar" >"$tmp/load.$f" 2>&1
 		if grep -qx "Loaded image: localhost/bb:latest" "$tmp/load.$f" &&
@@ -74,6 +91,10 @@ if need podman skopeo umoci; then
 			notok "podman save ($f.tar); ctr load: localhost/bb:latest, the same files" \
 				"$tmp/psave" "$tmp/load.$f"
 		fi
+		"$CI" --store "$tmp/s.$f" container run --rm localhost/bb:latest sh -c "$same_cmd" \
+			>"$tmp/csame.$f" 2>&1
+		same_run "... ctr container run of it shows what podman run of the image saved does" \
+			"$tmp/psame.p" "$tmp/csame.$f"
 	done
 fi
 

@@ -206,6 +206,16 @@ if ci s4 pull $P "$R/um:u" >"$tmp/out" 2>&1 && [ "$(cat "$(layer_of s4)/etc/mark
 else
 	notok "ctr pulls skopeo's push (OCI manifest) and unpacks umoci's files"
 fi
+# ... and runs it: the container sees umoci's files (an image without Cmd: the command given)
+um_sums="busybox sha256sum bin/busybox etc/passwd etc/marker"
+ci s4 container run --rm "$R/um:u" sh -c "cd / && $um_sums" >"$tmp/um-ctr" 2>&1
+(cd "$tmp/um/b/rootfs" 2>/dev/null && eval "$um_sums") >"$tmp/um-host" 2>&1
+if [ "$(wc -l <"$tmp/um-ctr")" = 3 ] && cmp "$tmp/um-host" "$tmp/um-ctr" >"$tmp/out" 2>&1; then
+	ok "ctr container run of skopeo's push of umoci's image sees umoci's files"
+else
+	diff "$tmp/um-host" "$tmp/um-ctr" >>"$tmp/out" 2>&1
+	notok "ctr container run of skopeo's push of umoci's image sees umoci's files"
+fi
 if ci s5 pull $P "$R/dock:d" >"$tmp/out" 2>&1 && ci s5 image inspect "$R/dock:d" >>"$tmp/out" 2>&1 &&
 	grep -q 'vnd.docker.distribution.manifest.v2+json' "$tmp/out" &&
 	[ "$(cat "$(layer_of s5)/etc/marker")" = umoci ]; then

@@ -48,23 +48,40 @@ json_object *config_runtime(json_object *config)
 	return get_or_add(config, "config", json_type_object);
 }
 
-void config_add_layer(json_object *config, const char *diff_id, const char *created_by,
-		      bool empty_layer)
+json_object *config_history_entry(const char *created_by, bool empty_layer)
 {
-	json_object *rootfs = get_or_add(config, "rootfs", json_type_object);
 	json_object *h = json_object_new_object();
 	char now[64];
 
-	if (diff_id && !empty_layer)
-		json_object_array_add(get_or_add(rootfs, "diff_ids", json_type_array),
-				      json_object_new_string(diff_id));
 	img_now(now, sizeof(now));
 	json_object_object_add(h, "created", json_object_new_string(now));
 	json_object_object_add(h, "created_by", json_object_new_string(created_by));
 	if (empty_layer)
 		json_object_object_add(h, "empty_layer", json_object_new_boolean(1));
-	json_object_array_add(get_or_add(config, "history", json_type_array), h);
-	json_object_object_add(config, "created", json_object_new_string(now));
+	return h;
+}
+
+void config_append(json_object *config, json_object *entry, const char *diff_id)
+{
+	json_object *rootfs, *created;
+
+	if (diff_id) {
+		rootfs = get_or_add(config, "rootfs", json_type_object);
+		if (!json_object_object_get_ex(rootfs, "type", NULL))
+			json_object_object_add(rootfs, "type", json_object_new_string("layers"));
+		json_object_array_add(get_or_add(rootfs, "diff_ids", json_type_array),
+				      json_object_new_string(diff_id));
+	}
+	json_object_array_add(get_or_add(config, "history", json_type_array), entry);
+	if (json_object_object_get_ex(entry, "created", &created))
+		json_object_object_add(config, "created", json_object_get(created));
+}
+
+void config_add_layer(json_object *config, const char *diff_id, const char *created_by,
+		      bool empty_layer)
+{
+	config_append(config, config_history_entry(created_by, empty_layer),
+		      empty_layer ? NULL : diff_id);
 }
 
 int image_write(struct store *s, json_object *config, json_object *layers, const char *name,

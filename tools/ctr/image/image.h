@@ -211,6 +211,13 @@ json_object *config_new(void);
 /* Appends a layer's diff_id (NULL: an empty history entry) and a history entry. */
 void config_add_layer(json_object *config, const char *diff_id, const char *created_by,
 		      bool empty_layer);
+/* A history entry: created now, by @created_by (an empty layer's: empty_layer set). */
+json_object *config_history_entry(const char *created_by, bool empty_layer);
+/*
+ * Appends history entry @entry (the reference is taken) and, unless NULL,
+ * @diff_id to rootfs.diff_ids; config.created becomes the entry's.
+ */
+void config_append(json_object *config, json_object *entry, const char *diff_id);
 /* config.config, created if absent. */
 json_object *config_runtime(json_object *config);
 /* RFC 3339 in UTC, now. */
@@ -402,7 +409,7 @@ const char *cf_getenv(char *const *env, const char *name, size_t len);
 char **cf_json(const char *s);
 size_t cf_strv_len(char *const *v);
 
-/* ---- buildcopy.c: COPY and ADD ---- */
+/* ---- buildignore.c, buildcopy.c: COPY and ADD's files ---- */
 struct build_ignore;
 /* The context's .containerignore (or .dockerignore): patterns, ! exceptions, ** */
 struct build_ignore *build_ignore_load(const char *ctx);
