@@ -42,7 +42,7 @@ contains() {
 	return 1
 }
 
-echo "1..27"
+echo "1..31"
 check "hello guest" 0 vmctl run --flat "$guests/hello.bin" &&
 	same "hello guest" "$tmp/out" "Hello from an lvmm guest" &&
 	same "hello guest stderr" "$tmp/err" "" && echo "ok $n - hello guest prints its greeting and halts"
@@ -222,5 +222,31 @@ check "sigkill" 0 vm start lc && wait_for 10 state_is running && kill -9 "$(cat 
 	also "status deleted" 1 vm status lc && contains "status deleted" "$tmp/err" "no VM 'lc' is defined" &&
 	[ ! -e "$tmp/vms/lc" ] &&
 	echo "ok $n - a monitor killed by SIGKILL leaves it stopped, not stale; delete --force removes a running VM"
+
+# One cgroup accounting: each VM in a cgroup v2 leaf of its own,
+# PARENT/vmctl/NAME beside ctr's PARENT/ctr/ID, with its limits.
+grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
+vm_state() { vm list 2>/dev/null | grep -q "^.* $1  *$2 "; }
+cg=/sys/fs/cgroup/vmctl/lim
+check "limits" 0 vm create lim --flat "$guests/ticker.bin" --memory-limit 64M --cpu-limit 0.5 \
+		--cpu-weight 50 && also "start limited" 0 vm start lim &&
+	contains "memory.max" "$cg/memory.max" 67108864 && contains "cpu.max" "$cg/cpu.max" "50000 100000" &&
+	contains "cpu.weight" "$cg/cpu.weight" 50 && contains "cgroup.procs" "$cg/cgroup.procs" "$(cat "$tmp/vms/lim/pid")" &&
+	[ "$(cat "$cg/memory.current")" -gt 0 ] && vmctl list --json >"$tmp/out" 2>&1 &&
+	contains "list cgroup" "$tmp/out" '"cgroup": "/vmctl/lim"' &&
+	also "stop limited" 0 vm stop lim && [ ! -d "$cg" ] &&
+	echo "ok $n - --memory-limit, --cpu-limit, --cpu-weight set the VM's own cgroup /vmctl/NAME, gone at stop"
+
+check "hog" 0 vmctl run --flat "$guests/hog.bin" --memory 32M && same "hog" "$tmp/out" "d" &&
+	echo "ok $n - a guest that writes 31 MiB runs to its end without a limit"
+
+check "oom run" 137 vmctl run --flat "$guests/hog.bin" --memory 32M --memory-limit 12M &&
+	echo "ok $n - with --memory-limit 12M the same guest is OOM-killed: its RAM is charged to the VM"
+
+check "oom start" 0 vm create hog --flat "$guests/hog.bin" --memory 32M --memory-limit 12M &&
+	also "oom start" 0 vm start hog && wait_for 60 vm_state hog oom-killed &&
+	also "oom status" 0 vm status hog && contains "oom status" "$tmp/out" "state:       oom-killed" &&
+	also "oom delete" 0 vm delete hog && [ ! -d /sys/fs/cgroup/vmctl/hog ] &&
+	echo "ok $n - a started VM over its limit is listed and shown oom-killed; delete removes its cgroup"
 
 [ "$failed" -eq 0 ]

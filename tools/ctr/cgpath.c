@@ -10,28 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "ctr.h"
-
-/* The parent of ctr's own cgroup v2 group, without the leading '/' ("" for the root). */
-static void parent_cgroup(char *buf, size_t len)
-{
-	char line[4096], *slash;
-	FILE *f = fopen("/proc/self/cgroup", "re");
-
-	buf[0] = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::/", 4))
-			continue;
-		line[strcspn(line, "\n")] = 0;
-		slash = strrchr(line + 3, '/');
-		*slash = 0;	/* "/a/b" -> "/a"; "/a" -> "" */
-		if ((size_t)snprintf(buf, len, "%s", line + 3 + (slash > line + 3)) >= len)
-			buf[0] = 0;
-		break;
-	}
-	if (f)
-		fclose(f);
-}
 
 int ctr_cgroup_rel(const char *cgroups_path, const char *id, char *out, size_t len)
 {
@@ -50,7 +30,7 @@ int ctr_cgroup_rel(const char *cgroups_path, const char *id, char *out, size_t l
 	} else {
 		snprintf(rel, sizeof(rel), "ctr/%s", id);
 	}
-	parent_cgroup(base, sizeof(base));
+	cg_parent_rel(base, sizeof(base));
 	n = snprintf(out, len, "%s%s%s", base, base[0] ? "/" : "", rel);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

@@ -109,6 +109,26 @@ static void enable_controllers(const char *dir, const char *wanted)
 		write_file(dir, "cgroup.subtree_control", tok);
 }
 
+void cg_parent_rel(char *buf, size_t len)
+{
+	char line[4096], *slash;
+	FILE *f = fopen("/proc/self/cgroup", "re");
+
+	buf[0] = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::/", 4))
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		slash = strrchr(line + 3, '/');
+		*slash = 0;	/* "/a/b" -> "/a"; "/a" -> "" */
+		if ((size_t)snprintf(buf, len, "%s", line + 3 + (slash > line + 3)) >= len)
+			buf[0] = 0;
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
 int cg_create(struct cg *cg, const char *rel, const struct cg_limits *l)
 {
 	char dir[PATH_MAX], ctl[128];

@@ -7,6 +7,7 @@
 #define LVMM_TOOLS_CGROUP_H
 
 #include <limits.h>
+#include <linux/limits.h>	/* PATH_MAX, also under -std=c11 */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,13 @@ struct cg_limits {
 };
 
 void cg_limits_init(struct cg_limits *l);
+
+/*
+ * The parent of the caller's own v2 group, relative to the root, without
+ * a leading '/' ("" at the root): where ctr puts its containers
+ * (PARENT/ctr/ID) and vmctl its VMs (PARENT/vmctl/NAME), side by side.
+ */
+void cg_parent_rel(char *buf, size_t len);
 
 /*
  * The cgroup v2 mount: /sys/fs/cgroup on a unified host, or the "unified"

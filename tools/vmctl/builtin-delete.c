@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "state.h"
 #include "vmctl.h"
 
@@ -33,6 +34,7 @@ int cmd_delete(int argc, char **argv)
 	const char *name = NULL;
 	char path[4200];
 	struct vm_def d;
+	struct cg cg;
 	int force = 0, i, ret;
 	pid_t pid;
 
@@ -70,6 +72,9 @@ int cmd_delete(int argc, char **argv)
 	}
 	if (pid && vm_kill(name, pid))
 		return VMCTL_ERROR;
+	/* The VM's cgroup leaf, if a killed monitor left it. */
+	if (!state_load_text(name, "cgroup", cg.path, sizeof(cg.path)))
+		cg_destroy(&cg);
 	if (state_path(path, sizeof(path), name, "") || remove_dir(path)) {
 		vmctl_err("cannot remove %s: %s", path, strerror(errno));
 		return VMCTL_ERROR;

@@ -151,7 +151,8 @@ static void list_all(struct list_ctx *c)
 				used[k] = 1;
 			list_one(c, &c->vms[k]);
 		} else {
-			list_stopped(c, names[i], pid ? "starting" : "stopped");
+			list_stopped(c, names[i], pid ? "starting" :
+				     state_oom_kills(names[i]) ? "oom-killed" : "stopped");
 		}
 		free(names[i]);
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vmctl run: build the machine from the command line and run it in this terminal. */
+#define _GNU_SOURCE
 #include <stddef.h>
 
 #include "config.h"

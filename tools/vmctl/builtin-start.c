@@ -78,11 +78,15 @@ static int monitor(struct vm_def *d, int ready)
 	}
 	if (vm_config_from_args(d->args, d->nargs, d->name, &cfg))
 		return VMCTL_USAGE;
+	cfg.cgroup_leaf = d->name;
 	machine_signals();
 	if (machine_create(&the_machine, &cfg)) {
 		machine_destroy(&the_machine);
 		return VMCTL_ERROR;
 	}
+	/* For status and list: an OOM kill shows in the leaf's memory.events. */
+	if (the_machine.cgroup.entered)
+		state_save_text(d->name, "cgroup", the_machine.cgroup.cg.path);
 	if (control_serve(&the_machine, ctl)) {
 		vmctl_err("cannot serve the control socket");
 		machine_destroy(&the_machine);

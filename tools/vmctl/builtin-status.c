@@ -16,7 +16,9 @@ static void describe(const struct vm_def *d, pid_t pid, const struct lvmm_nl_vm 
 {
 	long long ended = 0;
 	int last = state_last_status(d->name, &ended);
-	const char *state = !pid ? "stopped" : have_vm ? lvmm_nl_state_name(vm->state) : "starting";
+	long oom = pid ? 0 : state_oom_kills(d->name);
+	const char *state = pid ? (have_vm ? lvmm_nl_state_name(vm->state) : "starting") :
+			    oom ? "oom-killed" : "stopped";
 	char log[4200];
 	int i;
 
@@ -51,6 +53,9 @@ static void describe(const struct vm_def *d, pid_t pid, const struct lvmm_nl_vm 
 		return;
 	}
 	printf("name:        %s\nstate:       %s\n", d->name, state);
+	if (oom)
+		printf("             the kernel's OOM killer ended it: the guest used more than its "
+		       "--memory-limit\n");
 	if (pid)
 		printf("pid:         %ld\n", (long)pid);
 	if (have_vm)

@@ -54,6 +54,11 @@ void vm_config_usage(FILE *f)
 	      "                     to the vCPU threads (NAME/0, NAME/1, ...)\n"
 	      "  --stats            at the end, print lvmm's exit counters (by kind,\n"
 	      "                     per second) to stderr\n"
+	      "  --memory-limit SIZE  the VM's cgroup memory.max: guest RAM as the\n"
+	      "                     guest touches it, vmctl and lvmm's tables; above\n"
+	      "                     it the kernel's OOM killer ends the VM\n"
+	      "  --cpu-limit CPUS   its cpu.max, in CPUs (0.5: half of one CPU)\n"
+	      "  --cpu-weight N     its cpu.weight, 1 to 10000 (default 100)\n"
 	      "  --engine E         lvmm (default), or kvm: the same machine on\n"
 	      "                     /dev/kvm, for comparisons\n"
 	      "  --load-addr ADDR   where FILE goes and execution starts, below\n"
@@ -162,6 +167,9 @@ int vm_config_parse(int argc, char **argv, struct vm_config *o)
 		{ "console", required_argument, NULL, 'C' },
 		{ "name", required_argument, NULL, 'a' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "memory-limit", required_argument, NULL, 'M' },
+		{ "cpu-limit", required_argument, NULL, 'P' },
+		{ "cpu-weight", required_argument, NULL, 'W' },
 		{ "engine", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -169,7 +177,7 @@ int vm_config_parse(int argc, char **argv, struct vm_config *o)
 	int c;
 
 	*o = (struct vm_config){ .memory = DEFAULT_MEMORY, .load_addr = DEFAULT_LOAD_ADDR,
-				.cpus = 1 };
+				.cpus = 1, .memory_limit = -1, .cpu_quota = -1, .cpu_weight = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -209,6 +217,40 @@ int vm_config_parse(int argc, char **argv, struct vm_config *o)
 		case 's':
 			o->stats = 1;
 			break;
+		case 'M': {
+			uint64_t v;
+
+			if (parse_size(optarg, &v) || v < 4096 || v > INT64_MAX) {
+				vmctl_err("--memory-limit '%s' is not a size of 4K or more (example: 256M)",
+					  optarg);
+				return -1;
+			}
+			o->memory_limit = v;
+			break;
+		}
+		case 'P': {
+			char *end;
+			double cpus = strtod(optarg, &end);
+
+			if (*end || !(cpus >= 0.01 && cpus <= 1024)) {
+				vmctl_err("--cpu-limit '%s': give CPUs between 0.01 and 1024 (example: 1.5)",
+					  optarg);
+				return -1;
+			}
+			o->cpu_quota = (int64_t)(cpus * 100000 + 0.5);
+			break;
+		}
+		case 'W': {
+			char *end;
+			long w = strtol(optarg, &end, 10);
+
+			if (*end || w < 1 || w > 10000) {
+				vmctl_err("--cpu-weight '%s': give a weight from 1 to 10000", optarg);
+				return -1;
+			}
+			o->cpu_weight = w;
+			break;
+		}
 		case 'e':
 			if (strcmp(optarg, "lvmm") && strcmp(optarg, "kvm")) {
 				vmctl_err("--engine '%s': use lvmm or kvm", optarg);

@@ -24,6 +24,11 @@ struct vm_config {
 	const char *tap;		/* --net tap:NAME; NULL for none */
 	int virtio_console;		/* --console virtio */
 	int stats;			/* --stats */
+	/* The VM's cgroup leaf; -1: not set. */
+	int64_t memory_limit;		/* --memory-limit: memory.max, bytes */
+	int64_t cpu_quota;		/* --cpu-limit: cpu.max, microseconds per 100 ms */
+	int64_t cpu_weight;		/* --cpu-weight: cpu.weight */
+	const char *cgroup_leaf;	/* vmctl start: the VM's name; run: run-PID */
 	enum lvmm_engine engine;	/* --engine */
 };
 

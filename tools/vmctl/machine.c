@@ -222,6 +222,9 @@ int machine_create(struct machine *m, const struct vm_config *o)
 	m->vm.sys_fd = m->vm.vm_fd = -1;
 	for (i = 0; i < VMCTL_MAX_CPUS; i++)
 		m->vcpus[i].fd = -1;
+	/* Into the VM's cgroup first: guest RAM is charged to who touches it. */
+	if (vm_cgroup_enter(&m->cgroup, o, o->cgroup_leaf))
+		return -1;
 	m->mem_size = o->memory;
 	m->mem = lvmm_alloc_guest_mem(o->memory);
 	if (!m->mem) {
@@ -282,6 +285,7 @@ void machine_destroy(struct machine *m)
 		lvmm_free_guest_mem(m->mem, m->mem_size);
 	pthread_cond_destroy(&m->stopped);
 	pthread_mutex_destroy(&m->lock);
+	vm_cgroup_leave(&m->cgroup);
 }
 
 static void on_stop_signal(int sig)

@@ -14,6 +14,7 @@
 #include "rtc.h"
 #include "uart.h"
 #include "virtio_mmio.h"
+#include "vmcg.h"
 
 #define VMCTL_MAX_CPUS	8
 
@@ -48,6 +49,7 @@ struct machine {
 	int stopping, status;
 	unsigned int parked;	/* vCPUs in HLT with interrupts off */
 	pthread_cond_t stopped;	/* parked vCPU threads wait for stopping */
+	struct vm_cgroup cgroup;	/* where vmctl and the guest's RAM are charged */
 };
 
 /* Set by SIGINT/SIGTERM. */

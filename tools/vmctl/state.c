@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "cgroup.h"
 #include "state.h"
 #include "vmctl.h"
 
@@ -259,6 +260,40 @@ int state_last_status(const char *name, long long *ended)
 		*ended = json_object_get_int64(v);
 	json_object_put(o);
 	return status;
+}
+
+void state_save_text(const char *name, const char *file, const char *text)
+{
+	char path[4200];
+
+	if (!state_path(path, sizeof(path), name, file))
+		write_atomic(path, text);
+}
+
+int state_load_text(const char *name, const char *file, char *buf, size_t size)
+{
+	char path[4200];
+	FILE *f;
+	int ok;
+
+	buf[0] = 0;
+	if (state_path(path, sizeof(path), name, file) || !(f = fopen(path, "re")))
+		return -1;
+	ok = fgets(buf, size, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return ok ? 0 : -1;
+}
+
+long state_oom_kills(const char *name)
+{
+	struct cg cg;
+	long n;
+
+	if (state_load_text(name, "cgroup", cg.path, sizeof(cg.path)))
+		return 0;
+	n = cg_oom_kills(&cg);
+	return n > 0 ? n : 0;
 }
 
 void state_save_status(const char *name, int status)

@@ -46,6 +46,11 @@ pid_t state_running(const char *name);
 /* status.json: the last start's exit status and its end, or -1 if none. */
 int state_last_status(const char *name, long long *ended);
 void state_save_status(const char *name, int status);
+/* ROOT/NAME/FILE holding @text (and a newline); read back with state_load_text(). */
+void state_save_text(const char *name, const char *file, const char *text);
+int state_load_text(const char *name, const char *file, char *buf, size_t size);
+/* How many times the kernel's OOM killer struck the VM's cgroup; 0 if unknown. */
+long state_oom_kills(const char *name);
 /* SIGKILL a started VM's monitor, wait for it, record it: 0 or -1 (said why). */
 int vm_kill(const char *name, pid_t pid);
 
