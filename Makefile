@@ -79,6 +79,7 @@ bench:
 install: module tools
 	$(KBUILD) modules_install
 	@$(call sub,tools/vmctl tools/ctr,install)
+	sh scripts/install/lvmm-group.sh
 
 clean:
 	if [ -n "$(KDIR)" ]; then $(KBUILD) clean; fi

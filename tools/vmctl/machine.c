@@ -80,6 +80,16 @@ static int open_kvm(struct machine *m)
 	return ret ? -1 : 0;
 }
 
+/* Opening /dev/lvmm was refused: name the group that grants it. */
+static int no_access(void)
+{
+	vmctl_err("no access to %s: add your user to group 'lvmm' (as root: usermod -aG lvmm "
+		  "%s; it takes effect at the next login), or run as root",
+		  getenv("LVMM_DEV") ? getenv("LVMM_DEV") : "/dev/lvmm",
+		  getenv("USER") ? getenv("USER") : "USER");
+	return -1;
+}
+
 static int open_vm(struct machine *m, enum lvmm_engine engine)
 {
 	int ret;
@@ -87,6 +97,8 @@ static int open_vm(struct machine *m, enum lvmm_engine engine)
 	if (engine == LVMM_ENGINE_KVM)
 		return open_kvm(m);
 	ret = lvmm_vm_create(&m->vm);
+	if (ret == -EACCES || ret == -EPERM)
+		return no_access();
 	if (ret == -ENOENT) {
 		vmctl_err("cannot open %s: %s (is lvmm.ko loaded? try: insmod lvmm.ko)",
 			  getenv("LVMM_DEV") ? getenv("LVMM_DEV") : "/dev/lvmm", strerror(-ret));
@@ -102,7 +114,7 @@ static int open_vm(struct machine *m, enum lvmm_engine engine)
 			  ret == -EBUSY ? " (another hypervisor, e.g. kvm_amd, holds the CPU's "
 					  "virtualization: stop its VMs or unload it; since Linux 6.12 "
 					  "KVM holds it while loaded unless kvm.enable_virt_at_load=0)" :
-			  ret == -EACCES ? " (run as root or get access to /dev/lvmm)" : "");
+			  "");
 		return -1;
 	}
 	return 0;
