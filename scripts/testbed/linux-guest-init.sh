@@ -73,6 +73,18 @@ if [ -d /sys/bus/virtio ]; then
 		fi
 	fi
 fi
+# lvmm.ticker (the lifecycle test): a line "tick N" a second on the
+# console for ever, and a shell there for what vmctl console types.
+if grep -qw lvmm.ticker /proc/cmdline; then
+	i=0
+	while :; do
+		read -t 1 line <&3
+		i=$((i + 1))
+		echo "lvmm-guest: tick $i" >/dev/ttyS0
+	done &
+	export PS1='guest$ '
+	setsid -c sh </dev/ttyS0 >/dev/ttyS0 2>&1
+fi
 # lvmm.shell on the command line: then an interactive shell on the console.
 if grep -qw lvmm.shell /proc/cmdline; then
 	export PS1='guest$ '

@@ -218,6 +218,52 @@ else
 	echo "ok $((n += 1)) # SKIP the project's test kernel as a guest: not built when this bed was staged" >>"$tmp/tap"
 fi
 
+# The lifecycle of a defined Linux guest (small kernel, QEMU stock bed:
+# under Bochs or a KASAN L1 another boot costs minutes): create, start
+# detached, list, stats rising, pause (its per-second ticks stop), resume,
+# console in and out, a clean poweroff typed there, delete.
+lc_ticks() { t=$(grep -c 'lvmm-guest: tick' "$lclog" 2>/dev/null); echo "${t:-0}"; }
+lc_wait() {	# SECONDS CMD...
+	w=$1
+	shift
+	while [ "$w" -gt 0 ] && ! "$@"; do sleep 1; w=$((w - 1)); done
+	"$@"
+}
+lc_state() { vmctl --root "$tmp/vms" list 2>/dev/null | grep -q " lx  *$1 "; }
+lc_ticking() { [ "$(lc_ticks)" -ge "$1" ]; }
+if want small && [ -f /guests/small-bzImage ] && ! grep -qw lvmm.bed=bochs /proc/cmdline &&
+	! zcat /proc/config.gz 2>/dev/null | grep -q '^CONFIG_KASAN=y'; then
+	lcvm() { vmctl --root "$tmp/vms" "$@"; }
+	lclog=$tmp/vms/lx/console.log
+	check "lifecycle: create a Linux guest" lcvm create lx --kernel /guests/small-bzImage \
+		--initrd /guests/initrd.cpio.gz --memory 128M --cmdline "console=ttyS0 lvmm.ticker"
+	check "lifecycle: start it detached" lcvm start lx
+	check "lifecycle: it boots and ticks, listed running" lc_wait 300 lc_ticking 3
+	lc_state running && ok "lifecycle: list shows it running" || notok "lifecycle: list shows it running"
+	vmctl stats lx --json >"$tmp/s1" 2>&1 && sleep 2 && vmctl stats lx --json >"$tmp/s2" 2>&1
+	e1=$(sed 's/.*"exits":\([0-9]*\).*/\1/' "$tmp/s1") e2=$(sed 's/.*"exits":\([0-9]*\).*/\1/' "$tmp/s2")
+	[ -n "$e1" ] && [ "$e2" -gt "$e1" ] && ok "lifecycle: stats rise ($e1, then $e2 exits)" ||
+		notok "lifecycle: stats rise ($(cat "$tmp/s1" "$tmp/s2"))"
+	vmctl pause lx && sleep 1 && t1=$(lc_ticks) && sleep 3 && t2=$(lc_ticks)
+	[ "$t1" = "$t2" ] && lc_state paused && ok "lifecycle: paused, no tick for 3 s ($t1, $t2), listed paused" ||
+		notok "lifecycle: paused, no tick for 3 s ($t1, $t2)"
+	vmctl resume lx
+	check "lifecycle: resumed, it ticks again" lc_wait 30 lc_ticking $((t2 + 2))
+	printf 'echo $((6 * 7))-typed\n\035' >"$tmp/keys"
+	lcvm console lx <"$tmp/keys" >"$tmp/out" 2>&1
+	check "lifecycle: what console types runs in the guest" lc_wait 60 grep -q '^42-typed' "$lclog"
+	expect "lifecycle: console detaches, the guest runs on" "detached from VM 'lx'; it runs on"
+	printf 'poweroff -f\n' >"$tmp/keys"
+	lcvm console lx <"$tmp/keys" >/dev/null 2>&1
+	check "lifecycle: a poweroff typed on its console stops it" lc_wait 60 lc_state stopped
+	lcvm status lx >"$tmp/out" 2>&1
+	expect "lifecycle: status shows the clean end (status 0)" 'last exit:   status 0 at'
+	check "lifecycle: delete removes it" lcvm delete lx
+	lcvm kill lx >/dev/null 2>&1
+else
+	echo "# the lifecycle of a Linux guest: in the QEMU stock bed only" >>"$tmp/tap"
+fi
+
 if want debian; then
 	# The same kernel and initramfs on KVM through liblvmm's KVM engine (what
 	# make bench compares with): it boots, powers off with status 0, and
