@@ -6,7 +6,8 @@
 #                           and the selftests; last line "N passed, N failed"
 #   make check BEDS=... ONLY=...  some beds / one selftest (the fast loop)
 #   make demo | bench       boot a VM in demo / benchmark mode
-#   make install            modules_install + the tools' install
+#   make man                the man pages vmctl(8), ctr(8) (rst2man)
+#   make install            modules_install, the tools, the man pages
 
 # Default KDIR: the running kernel's build tree, else the test bed's own
 # 6.1 kernel once `make check` has built it.
@@ -34,13 +35,18 @@ endif
 
 TOOL_DIRS := tools/lib tools/vmctl tools/ctr tools/bench
 SELFTEST_DIR := selftests/lvmm
+PREFIX ?= /usr/local
+# Man pages: Documentation/man/NAME.8.rst -> NAME.8, by rst2man
+# (python3-docutils); a warning is an error.
+RST2MAN ?= rst2man
+MAN_PAGES := $(patsubst %.rst,%,$(wildcard Documentation/man/*.8.rst))
 KBUILD := $(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(W),W=$(W))
 
 # Directories are built only once they have a Makefile, so the tree
 # builds while its parts are still being written.
 sub = set -e; for d in $(1); do if [ -f $$d/Makefile ]; then $(MAKE) -C $$d $(2); fi; done
 
-.PHONY: all module tools selftests check fuzz lint demo bench clean install kdir-check
+.PHONY: all module tools selftests check fuzz lint demo bench clean install kdir-check man
 
 all: module tools selftests
 
@@ -76,12 +82,21 @@ demo:
 bench:
 	bash scripts/testbed/demo.sh bench
 
-install: module tools
+man: $(MAN_PAGES)
+
+Documentation/man/%.8: Documentation/man/%.8.rst
+	@command -v $(RST2MAN) >/dev/null || { echo "make man: no $(RST2MAN) (Debian: apt-get install python3-docutils)" >&2; exit 1; }
+	$(RST2MAN) --halt=warning $< $@.tmp
+	mv $@.tmp $@
+
+install: module tools man
 	$(KBUILD) modules_install
 	@$(call sub,tools/vmctl tools/ctr,install)
+	install -D -m 644 -t $(DESTDIR)$(PREFIX)/share/man/man8 $(MAN_PAGES)
 	sh scripts/install/lvmm-group.sh
 
 clean:
 	if [ -n "$(KDIR)" ]; then $(KBUILD) clean; fi
 	@$(call sub,$(TOOL_DIRS) $(SELFTEST_DIR),clean)
+	rm -f $(MAN_PAGES) $(addsuffix .tmp,$(MAN_PAGES))
 	rm -rf .testbed
