@@ -42,7 +42,7 @@ contains() {
 	return 1
 }
 
-echo "1..33"
+echo "1..34"
 check "hello guest" 0 vmctl run --flat "$guests/hello.bin" &&
 	same "hello guest" "$tmp/out" "Hello from an lvmm guest" &&
 	same "hello guest stderr" "$tmp/err" "" && echo "ok $n - hello guest prints its greeting and halts"
@@ -78,7 +78,7 @@ check "unknown engine" 2 vmctl run --flat "$guests/hello.bin" --engine xen &&
 
 # Management of a running VM through lvmm's netlink family: the ticker
 # guest prints a line "t" every 2^18 rounds of a loop, for ever.
-lines() { wc -l <"$tmp/tk.out" 2>/dev/null || echo 0; }
+lines() { wc -l 2>/dev/null <"$tmp/tk.out" || echo 0; }
 # wait_for SECONDS CMD...: until CMD succeeds
 wait_for() {
 	w=$1
@@ -248,6 +248,27 @@ check "oom start" 0 vm create hog --flat "$guests/hog.bin" --memory 32M --memory
 	also "oom status" 0 vm status hog && contains "oom status" "$tmp/out" "state:       oom-killed" &&
 	also "oom delete" 0 vm delete hog && [ ! -d /sys/fs/cgroup/vmctl/hog ] &&
 	echo "ok $n - a started VM over its limit is listed and shown oom-killed; delete removes its cgroup"
+
+# One view: vmctl top and ctr top list a VM and a container side by
+# side, from the same cgroup code (PARENT/vmctl/NAME, PARENT/ctr/ID).
+cb=$tmp/bundle
+mkdir -p "$cb/rootfs/bin" "$cb/rootfs/proc" "$cb/rootfs/dev" "$cb/rootfs/sys" "$cb/rootfs/tmp"
+cp /bin/busybox "$cb/rootfs/bin/" && ln -s busybox "$cb/rootfs/bin/sleep" && ln -s busybox "$cb/rootfs/bin/sh"
+top_has() { grep -q "^vm  *tv  *running .* 64.0M " "$1" && grep -q "^ctr  *tc  *running " "$1"; }
+if (cd "$cb" && ctr spec) && sed -i 's/"sh"/"sleep", "600"/' "$cb/config.json" &&
+	check "top" 0 vm create tv --flat "$guests/ticker.bin" --memory-limit 64M &&
+	also "top: start" 0 vm start tv &&
+	also "top: ctr run -d" 0 ctr --root "$tmp/ctr" run -d --bundle "$cb" tc &&
+	also "vmctl top" 0 vmctl top -n 1 --interval 0.5 && cp "$tmp/out" "$tmp/vtop" &&
+	also "ctr top" 0 ctr top -n 1 --interval 0.5 && cp "$tmp/out" "$tmp/ctop" &&
+	top_has "$tmp/vtop" && top_has "$tmp/ctop"; then
+	echo "ok $n - vmctl top and ctr top show the VM and the container side by side"
+else
+	echo "not ok $n - top: $(cat "$tmp/vtop" "$tmp/ctop" "$tmp/err" 2>&1)"
+	failed=$((failed + 1))
+fi
+ctr --root "$tmp/ctr" delete --force tc >/dev/null 2>&1
+vm delete tv --force >/dev/null 2>&1
 
 # The lvmm group as make install's udev rule sets it (0660 root:lvmm;
 # gid 990 here): a member runs VMs without root, others get told why.

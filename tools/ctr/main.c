@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <seccomp.h>
 
+#include "cgtop.h"
 #include "ctr.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -441,6 +442,12 @@ static int container__checkpoint(int argc, char **argv)
 
 static int runtime__help(int argc, char **argv);
 
+/* The same view as vmctl top: tools/lib/cgtop.c. */
+static int containers__top(int argc, char **argv)
+{
+	return cgtop_main(argc, argv, "ctr");
+}
+
 static const struct verb verbs[] = {
 	{ "create", container__create,
 	  "[--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-new-keyring] ID",
@@ -484,6 +491,8 @@ static const struct verb verbs[] = {
 	{ "features", runtime__features, "", "  What this runtime supports, as JSON.\n", false },
 	{ "checkpoint", container__checkpoint, "ID", "  Not supported (no CRIU support).\n", false },
 	{ "restore", container__checkpoint, "ID", "  Not supported (no CRIU support).\n", false },
+	{ "top", containers__top, "[-n ROUNDS] [--interval SECONDS]",
+	  "  Containers and vmctl's VMs side by side, from their cgroups.\n", false },
 	{ "help", runtime__help, "[COMMAND]", "  This text, or a command's.\n", false },
 };
 

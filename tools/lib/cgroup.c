@@ -84,15 +84,13 @@ static int read_file(const char *dir, const char *file, char *buf, size_t len)
 }
 
 /* Controllers @l needs, as "+memory +pids ..." for cgroup.subtree_control. */
+/*
+ * Memory, CPU and pids always: every VM and container is accounted (top,
+ * memory.current) whether or not it has limits; the others on demand.
+ */
 static void needed_controllers(const struct cg_limits *l, char *buf, size_t len)
 {
-	buf[0] = 0;
-	if (l->memory_max >= 0 || l->memory_swap_max >= 0 || l->memory_low >= 0)
-		strncat(buf, "+memory ", len - strlen(buf) - 1);
-	if (l->pids_max >= 0)
-		strncat(buf, "+pids ", len - strlen(buf) - 1);
-	if (l->cpu_quota >= 0 || l->cpu_weight >= 0)
-		strncat(buf, "+cpu ", len - strlen(buf) - 1);
+	snprintf(buf, len, "+memory +pids +cpu ");
 	if (l->cpuset_cpus || l->cpuset_mems)
 		strncat(buf, "+cpuset ", len - strlen(buf) - 1);
 	if (l->io_weight >= 0)

@@ -24,6 +24,7 @@ static const struct {
 	{ "pause", cmd_pause, "stop a VM's vCPUs where they are" },
 	{ "resume", cmd_resume, "let a paused VM go on" },
 	{ "events", cmd_events, "print VM events as they happen" },
+	{ "top", cmd_top, "VMs and ctr's containers side by side, from their cgroups" },
 };
 
 static void usage(FILE *f)

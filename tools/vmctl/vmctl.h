@@ -29,6 +29,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 /* Print "vmctl: " + message + "\n" to stderr. */
 void vmctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
