@@ -76,5 +76,5 @@ for bed in $beds; do
 	[ ! -f "$dir/results.log" ] || results+=("$dir/results.log")
 done
 # The ratio lines of every bed that ran, last.
-[ "$mode" != bench ] || [ ${#results[@]} -eq 0 ] || grep -h 'ratio lvmm/kvm\|ctr ratio\|podman ratio\|image .* ratio\|build .* ratio' "${results[@]}" || true
+[ "$mode" != bench ] || [ ${#results[@]} -eq 0 ] || grep -h 'ratio lvmm/kvm\|vm .* ratio\|ctr ratio\|podman ratio\|image .* ratio\|build .* ratio' "${results[@]}" || true
 exit "$rc"

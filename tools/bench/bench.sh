@@ -107,6 +107,7 @@ ln=$(median "$tmp/lvmm.null") kn=$(median "$tmp/kvm.null")
 # under Bochs takes minutes), or anywhere with BENCH_LINUX set.
 if [ "$VENDOR" = svm ] || [ -n "${BENCH_LINUX:-}" ]; then
 	linux_bench.sh || failed "Linux boot comparison"
+	vm_bench.sh || failed "VM management comparison"
 fi
 # Containers do not touch the hypervisor: their runtimes are compared in
 # the first bed only (QEMU, SVM); Bochs is several times slower.
