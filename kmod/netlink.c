@@ -128,31 +128,55 @@ static int lvmm_put_vm(struct sk_buff *skb, struct lvmm_vm *vm)
 	return 0;
 }
 
+/*
+ * An answer about the VM the request names: the message of @size and its
+ * header, with lvmm_vms_lock taken (also on failure); lvmm_nl_reply_end()
+ * sends it or drops it.
+ */
+static struct lvmm_vm *lvmm_nl_reply_vm(struct sk_buff *skb, struct genl_info *info, size_t size,
+					u8 cmd, struct sk_buff **msg, void **hdr, int *err)
+{
+	struct lvmm_vm *vm;
+
+	*msg = genlmsg_new(size, GFP_KERNEL);
+	mutex_lock(&lvmm_vms_lock);
+	if (!*msg) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	vm = lvmm_nl_vm(skb, info, false, err);
+	if (!vm)
+		return NULL;
+	*hdr = genlmsg_put_reply(*msg, info, &lvmm_genl_family, 0, cmd);
+	if (!*hdr) {
+		*err = -EMSGSIZE;
+		return NULL;
+	}
+	return vm;
+}
+
+static int lvmm_nl_reply_end(struct sk_buff *msg, void *hdr, struct genl_info *info, int err)
+{
+	mutex_unlock(&lvmm_vms_lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static int lvmm_nl_get_vm(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	struct lvmm_vm *vm;
-	void *hdr;
-	int err;
+	void *hdr = NULL;
+	int err = 0;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&lvmm_vms_lock);
-	vm = lvmm_nl_vm(skb, info, false, &err);
-	if (!vm)
-		goto err;
-	err = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &lvmm_genl_family, 0, LVMM_CMD_GET_VM);
-	if (!hdr || lvmm_put_vm(msg, vm))
-		goto err;
-	mutex_unlock(&lvmm_vms_lock);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-err:
-	mutex_unlock(&lvmm_vms_lock);
-	nlmsg_free(msg);
-	return err;
+	vm = lvmm_nl_reply_vm(skb, info, NLMSG_GOODSIZE, LVMM_CMD_GET_VM, &msg, &hdr, &err);
+	if (vm)
+		err = lvmm_put_vm(msg, vm);
+	return lvmm_nl_reply_end(msg, hdr, info, err);
 }
 
 /* cb->args[0]: the last id sent, so that a dump resumes after it. */
@@ -210,36 +234,21 @@ static int lvmm_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	struct lvmm_vm *vm;
 	unsigned int i;
-	void *hdr;
-	int err;
+	void *hdr = NULL;
+	int err = 0;
 
-	msg = genlmsg_new(LVMM_STATS_MSG_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&lvmm_vms_lock);
-	vm = lvmm_nl_vm(skb, info, false, &err);
-	if (!vm)
-		goto err;
-	err = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &lvmm_genl_family, 0, LVMM_CMD_GET_STATS);
-	if (!hdr || nla_put_u32(msg, LVMM_ATTR_VM_ID, vm->id))
-		goto err;
-	/* vm->lock keeps the vCPUs; their counters are read as they run. */
-	mutex_lock(&vm->lock);
-	for (i = 0; i < LVMM_MAX_VCPUS; i++) {
-		if (vm->vcpus[i] && lvmm_put_vcpu_stats(msg, vm->vcpus[i])) {
-			mutex_unlock(&vm->lock);
-			goto err;
-		}
+	vm = lvmm_nl_reply_vm(skb, info, LVMM_STATS_MSG_SIZE, LVMM_CMD_GET_STATS, &msg, &hdr, &err);
+	if (vm && nla_put_u32(msg, LVMM_ATTR_VM_ID, vm->id))
+		err = -EMSGSIZE;
+	if (vm && !err) {
+		/* vm->lock keeps the vCPUs; their counters are read as they run. */
+		mutex_lock(&vm->lock);
+		for (i = 0; i < LVMM_MAX_VCPUS && !err; i++)
+			if (vm->vcpus[i])
+				err = lvmm_put_vcpu_stats(msg, vm->vcpus[i]);
+		mutex_unlock(&vm->lock);
 	}
-	mutex_unlock(&vm->lock);
-	mutex_unlock(&lvmm_vms_lock);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-err:
-	mutex_unlock(&lvmm_vms_lock);
-	nlmsg_free(msg);
-	return err;
+	return lvmm_nl_reply_end(msg, hdr, info, err);
 }
 
 static int lvmm_nl_pause(struct sk_buff *skb, struct genl_info *info, bool pause)

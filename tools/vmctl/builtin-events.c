@@ -83,15 +83,11 @@ int cmd_events(int argc, char **argv)
 			     "fault), internal-error, fail-entry. Until interrupted, or N events.");
 			return VMCTL_OK;
 		default:
-			vmctl_err("events: unknown or incomplete option '%s' (see: vmctl events --help)",
-				  argv[optind - 1]);
-			return VMCTL_USAGE;
+			return vmctl_bad_option("events", argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		vmctl_err("events: unexpected argument '%s'", argv[optind]);
-		return VMCTL_USAGE;
-	}
+	if (optind < argc)
+		return vmctl_extra_arg("events", argv[optind]);
 	nl = vmref_open();
 	if (!nl)
 		return VMCTL_ERROR;

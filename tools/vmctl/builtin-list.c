@@ -187,15 +187,11 @@ int cmd_list(int argc, char **argv)
 			     "guest and lvmm time), uptime and the owning process.");
 			return VMCTL_OK;
 		default:
-			vmctl_err("list: unknown option '%s' (see: vmctl list --help)",
-				  argv[optind - 1]);
-			return VMCTL_USAGE;
+			return vmctl_bad_option("list", argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		vmctl_err("list: unexpected argument '%s' (see: vmctl list --help)", argv[optind]);
-		return VMCTL_USAGE;
-	}
+	if (optind < argc)
+		return vmctl_extra_arg("list", argv[optind]);
 	/* Without lvmm.ko the defined VMs are still listed, as stopped. */
 	c.nl = vmref_open();
 	if (json)

@@ -243,9 +243,7 @@ int cmd_stats(int argc, char **argv)
 			stats_usage();
 			return VMCTL_OK;
 		default:
-			vmctl_err("stats: unknown or incomplete option '%s' (see: vmctl stats --help)",
-				  argv[optind - 1]);
-			return VMCTL_USAGE;
+			return vmctl_bad_option("stats", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1) {

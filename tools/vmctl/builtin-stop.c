@@ -94,9 +94,7 @@ int cmd_stop(int argc, char **argv)
 			     "If it has not exited after SECONDS (default 30), it is killed.");
 			return VMCTL_OK;
 		default:
-			vmctl_err("stop: unknown or incomplete option '%s' (see: vmctl stop --help)",
-				  argv[optind - 1]);
-			return VMCTL_USAGE;
+			return vmctl_bad_option("stop", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1) {

@@ -77,3 +77,15 @@ uint8_t table_checksum(const void *p, size_t len)
 		sum += *b++;
 	return -sum;
 }
+
+int vmctl_bad_option(const char *verb, const char *opt)
+{
+	vmctl_err("%s: unknown or incomplete option '%s' (see: vmctl %s --help)", verb, opt, verb);
+	return VMCTL_USAGE;
+}
+
+int vmctl_extra_arg(const char *verb, const char *arg)
+{
+	vmctl_err("%s: unexpected argument '%s' (see: vmctl %s --help)", verb, arg, verb);
+	return VMCTL_USAGE;
+}

@@ -31,6 +31,10 @@ int cmd_resume(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 
+/* A verb's bad option or extra argument: say so, pointing at its --help. */
+int vmctl_bad_option(const char *verb, const char *opt);
+int vmctl_extra_arg(const char *verb, const char *arg);
+
 /* Print "vmctl: " + message + "\n" to stderr. */
 void vmctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
