@@ -326,7 +326,9 @@ void lvmm_nl_event(const struct lvmm_vm *vm, enum lvmm_event event, int vcpu_id)
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &lvmm_genl_family, 0, LVMM_CMD_EVENT);
+	/* The cgroup too: a listener can tell a destroyed VM's OOM kill from it. */
 	if (!hdr || nla_put_u32(msg, LVMM_ATTR_EVENT, event) || lvmm_put_owner(msg, vm) ||
+	    (vm->owner_cgroup && nla_put_string(msg, LVMM_ATTR_OWNER_CGROUP, vm->owner_cgroup)) ||
 	    (vcpu_id >= 0 && nla_put_u32(msg, LVMM_ATTR_VCPU_ID, vcpu_id))) {
 		nlmsg_free(msg);
 		return;

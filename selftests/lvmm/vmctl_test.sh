@@ -243,11 +243,17 @@ check "hog" 0 vmctl run --flat "$guests/hog.bin" --memory 32M && same "hog" "$tm
 check "oom run" 137 vmctl run --flat "$guests/hog.bin" --memory 32M --memory-limit 12M &&
 	echo "ok $n - with --memory-limit 12M the same guest is OOM-killed: its RAM is charged to the VM"
 
+vmctl events >"$tmp/ev2" 2>&1 &
+events=$!
+sleep 2	# for the reader to subscribe
 check "oom start" 0 vm create hog --flat "$guests/hog.bin" --memory 32M --memory-limit 12M &&
 	also "oom start" 0 vm start hog && wait_for 60 vm_state hog oom-killed &&
 	also "oom status" 0 vm status hog && contains "oom status" "$tmp/out" "state:       oom-killed" &&
+	wait_for 10 grep -q ' destroyed .*name=hog .* reason=oom-kill' "$tmp/ev2" &&
 	also "oom delete" 0 vm delete hog && [ ! -d /sys/fs/cgroup/vmctl/hog ] &&
-	echo "ok $n - a started VM over its limit is listed and shown oom-killed; delete removes its cgroup"
+	echo "ok $n - a started VM over its limit is listed, shown and reported (events) oom-killed; delete removes its cgroup" ||
+	echo "# events: $(cat "$tmp/ev2")"
+kill "$events"
 
 # One view: vmctl top and ctr top list a VM and a container side by
 # side, from the same cgroup code (PARENT/vmctl/NAME, PARENT/ctr/ID).

@@ -363,6 +363,7 @@ static int parse_event(struct nlmsghdr *nlh, struct nlattr **tb, struct lvmm_nl_
 	ev->owner_uid = u32_attr(tb, LVMM_ATTR_OWNER_UID, 0);
 	ev->vcpu_id = (int32_t)u32_attr(tb, LVMM_ATTR_VCPU_ID, (uint32_t)-1);
 	str_attr(ev->name, sizeof(ev->name), tb[LVMM_ATTR_VM_NAME]);
+	str_attr(ev->owner_cgroup, sizeof(ev->owner_cgroup), tb[LVMM_ATTR_OWNER_CGROUP]);
 	call->count++;
 	return 1;	/* one event per call */
 }

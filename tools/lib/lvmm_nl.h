@@ -40,6 +40,7 @@ struct lvmm_nl_event {
 	uint32_t vm_id, owner_pid, owner_uid;
 	int32_t vcpu_id;		/* -1 for events of the whole VM */
 	char name[LVMM_VM_NAME_LEN];
+	char owner_cgroup[512];		/* "" if the kernel did not say */
 };
 
 /* NULL with errno set (ENOENT: lvmm.ko is not loaded or has no netlink). */

@@ -13,11 +13,31 @@
 #include <time.h>
 #include <json-c/json.h>
 
+#include "cgroup.h"
 #include "vmctl.h"
 #include "vmref.h"
 
+/*
+ * A destroyed VM whose cgroup saw the OOM killer: the kernel killed its
+ * VMM for memory (a VM over its --memory-limit).
+ */
+static int oom_killed(const struct lvmm_nl_event *ev)
+{
+	char root[PATH_MAX];
+	struct cg cg;
+
+	if (ev->event != LVMM_EVENT_DESTROYED || !ev->owner_cgroup[0] ||
+	    !strcmp(ev->owner_cgroup, "/") || cg_root(root, sizeof(root)) ||
+	    (size_t)snprintf(cg.path, sizeof(cg.path), "%s%s", root, ev->owner_cgroup) >=
+	    sizeof(cg.path))
+		return 0;
+	return cg_oom_kills(&cg) > 0;
+}
+
 static void print_event(const struct lvmm_nl_event *ev, int json)
 {
+	int oom = oom_killed(ev);
+
 	struct timespec now;
 	struct tm tm;
 	char when[40];
@@ -36,6 +56,8 @@ static void print_event(const struct lvmm_nl_event *ev, int json)
 		json_object_object_add(o, "owner_uid", json_object_new_int64(ev->owner_uid));
 		if (ev->vcpu_id >= 0)
 			json_object_object_add(o, "vcpu", json_object_new_int(ev->vcpu_id));
+		if (oom)
+			json_object_object_add(o, "reason", json_object_new_string("oom-kill"));
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	} else {
@@ -44,6 +66,8 @@ static void print_event(const struct lvmm_nl_event *ev, int json)
 		       ev->owner_pid, ev->owner_uid);
 		if (ev->vcpu_id >= 0)
 			printf(" vcpu=%d", ev->vcpu_id);
+		if (oom)
+			printf(" reason=oom-kill");
 		putchar('\n');
 	}
 	fflush(stdout);

@@ -350,7 +350,7 @@ enum lvmm_vm_state {
 	LVMM_VM_SHUTDOWN,	/* a vCPU's last exit was a shutdown (triple fault) */
 };
 
-/* LVMM_ATTR_EVENT; each event also has VM_ID, VM_NAME, OWNER_PID and OWNER_UID. */
+/* LVMM_ATTR_EVENT; each event also has VM_ID, VM_NAME, OWNER_PID, OWNER_UID and OWNER_CGROUP. */
 enum lvmm_event {
 	LVMM_EVENT_CREATED,
 	LVMM_EVENT_DESTROYED,
