@@ -269,7 +269,9 @@ int machine_create(struct machine *m, const struct vm_config *o)
 		else if (!ret)
 			ret = set_real_mode_entry(&m->vcpus[i], o->load_addr);
 		if (ret) {
-			vmctl_err("cannot create vCPU %u: %s", i, strerror(-ret));
+			vmctl_err("cannot create vCPU %u: %s%s", i, strerror(-ret), ret == -ENOSPC ?
+				  " (each vCPU holds one of the CPU's ASIDs or VPIDs and none is "
+				  "free: stop other VMs)" : "");
 			return -1;
 		}
 	}
