@@ -30,7 +30,9 @@
 struct lvmm_svm {
 	struct vmcb *vmcb;
 	u64 vmcb_pa;
-	u32 asid;
+	u32 asid;			/* valid on asid_cpu in asid_generation */
+	int asid_cpu;
+	u64 asid_generation;
 	u64 exit_rip;			/* RIP at the last exit */
 	/*
 	 * SVM does not track the guest's NMI blocking: lvmm does, from the
@@ -44,7 +46,19 @@ struct lvmm_svm {
 static DEFINE_PER_CPU(struct page *, svm_hsave);	/* MSR_VM_HSAVE_PA */
 static DEFINE_PER_CPU(struct page *, svm_host_vmcb);	/* VMSAVE of the host */
 static void *svm_iopm, *svm_msrpm;
-static DEFINE_IDA(svm_asids);
+/*
+ * ASIDs are handed out per CPU, as KVM does, not held for a vCPU's life:
+ * QEMU's SVM has only 16. A vCPU takes the next free one of the CPU it
+ * enters on (flushing it: its last user's entries may remain); when they
+ * run out, the CPU starts a new generation and flushes them all, and
+ * every vCPU takes a new one at its next entry there.
+ */
+struct svm_asid_state {
+	u64 generation;
+	u32 next;
+};
+
+static DEFINE_PER_CPU(struct svm_asid_state, svm_asids);
 static u32 svm_max_asid;
 static bool svm_has_nrips, svm_has_flushbyasid, svm_has_pause_filter;
 
@@ -97,6 +111,10 @@ static int svm_hardware_setup(void)
 		return -ENODEV;
 	}
 	svm_max_asid = cpuid_ebx(SVM_CPUID_FUNC) - 1;
+	if (!svm_max_asid || svm_max_asid == U32_MAX) {
+		pr_err("lvmm: this CPU's SVM offers no ASID for guests\n");
+		return -ENODEV;
+	}
 	svm_has_nrips = boot_cpu_has(X86_FEATURE_NRIPS);
 	svm_has_flushbyasid = boot_cpu_has(X86_FEATURE_FLUSHBYASID);
 	svm_has_pause_filter = boot_cpu_has(X86_FEATURE_PAUSEFILTER);
@@ -110,6 +128,7 @@ static int svm_hardware_setup(void)
 	memset(svm_msrpm, 0xff, MSRPM_SIZE);
 
 	for_each_possible_cpu(cpu) {
+		per_cpu(svm_asids, cpu) = (struct svm_asid_state){ .generation = 1, .next = 1 };
 		per_cpu(svm_hsave, cpu) = alloc_pages_node(cpu_to_node(cpu),
 							   GFP_KERNEL | __GFP_ZERO, 0);
 		per_cpu(svm_host_vmcb, cpu) = alloc_pages_node(cpu_to_node(cpu),
@@ -225,35 +244,26 @@ static int svm_vcpu_create(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_svm *svm;
 	struct page *page;
-	int asid;
 
 	svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
 	if (!svm)
 		return -ENOMEM;
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!page)
-		goto nomem;
-	asid = ida_alloc_range(&svm_asids, 1, svm_max_asid, GFP_KERNEL);
-	if (asid < 0) {
-		__free_page(page);
+	if (!page) {
 		kfree(svm);
-		return asid;
+		return -ENOMEM;
 	}
 	svm->vmcb = page_address(page);
 	svm->vmcb_pa = page_to_phys(page);
-	svm->asid = asid;
+	svm->asid_cpu = -1;	/* an ASID at the first entry */
 	vcpu->arch = svm;
 	return 0;
-nomem:
-	kfree(svm);
-	return -ENOMEM;
 }
 
 static void svm_vcpu_free(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_svm *svm = to_svm(vcpu);
 
-	ida_free(&svm_asids, svm->asid);
 	free_page((unsigned long)svm->vmcb);
 	kfree(svm);
 }
@@ -286,11 +296,32 @@ static bool svm_ran_host_state(const struct vmcb *vmcb)
 	       vmcb->save.cr3 == __read_cr3();
 }
 
+/* This CPU's ASID for @svm, a new one if it has none here; irqs off. */
+static void svm_pick_asid(struct lvmm_svm *svm, bool *flush, bool *flush_all)
+{
+	struct svm_asid_state *a = this_cpu_ptr(&svm_asids);
+	int cpu = smp_processor_id();
+
+	if (svm->asid_cpu == cpu && svm->asid_generation == a->generation)
+		return;
+	if (a->next > svm_max_asid) {
+		a->generation++;
+		a->next = 1;
+		*flush_all = true;
+	}
+	svm->asid = a->next++;
+	svm->asid_cpu = cpu;
+	svm->asid_generation = a->generation;
+	svm->vmcb->control.asid = svm->asid;
+	*flush = true;
+}
+
 static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exit *exit)
 {
 	struct lvmm_svm *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct vmcb_control_area *c = &vmcb->control;
+	bool flush_all = false;
 
 	vmcb->save.rax = vcpu->regs[LVMM_RAX];
 	vmcb->save.rsp = vcpu->regs[LVMM_RSP];
@@ -303,10 +334,11 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 		c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
+	svm_pick_asid(svm, &flush_tlb, &flush_all);
 	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	if (flush_tlb)
-		c->tlb_ctl = svm_has_flushbyasid ? TLB_CONTROL_FLUSH_ASID
-						 : TLB_CONTROL_FLUSH_ALL_ASID;
+		c->tlb_ctl = svm_has_flushbyasid && !flush_all ? TLB_CONTROL_FLUSH_ASID
+							       : TLB_CONTROL_FLUSH_ALL_ASID;
 	c->clean = 0;
 
 	asm volatile("clgi" ::: "memory");

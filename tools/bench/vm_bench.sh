@@ -64,8 +64,9 @@ ll=$(lifecycles lvmm) lk=$(lifecycles kvm)
 ol=$(overhead_kb lvmm) ok=$(overhead_kb kvm)
 vm create one --flat /guests/ticker.bin >/dev/null && vm start one >/dev/null && vmctl pause one >/dev/null
 one=$(list_us)
-# lvmm holds an ASID (VPID) per vCPU: QEMU's SVM gives 15, so the count
-# may stop there; a start failing for another reason is a failure.
+# A start that finds no free VPID (VMX: one per vCPU, 65535) stops the
+# count; a start failing for another reason is a failure. (SVM's ASIDs
+# are handed out per CPU and recycled: QEMU's 15 do not limit it.)
 i=1
 while [ $i -lt "$MANY" ]; do
 	if ! { vm create "m$i" --flat /guests/ticker.bin && vm start "m$i" && vmctl pause "m$i"; } \
