@@ -335,7 +335,7 @@ TEST(access_control)
 	named_vm(_metadata, &t, "nl-root");
 	id = vm_id_of(nl, "nl-root");
 	ASSERT_NE(0, id);
-	sys_fd = open(getenv("LVMM_DEV") ? getenv("LVMM_DEV") : "/dev/lvmm", O_RDWR);
+	sys_fd = open(lvmm_dev_path(), O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, sys_fd);
 	child = fork();
 	ASSERT_LE(0, child);
@@ -441,7 +441,7 @@ TEST(events_of_own_vms_only)
 
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, pipe(ready));
-	sys_fd = open(getenv("LVMM_DEV") ? getenv("LVMM_DEV") : "/dev/lvmm", O_RDWR);
+	sys_fd = open(lvmm_dev_path(), O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, sys_fd);
 	child = fork();
 	ASSERT_LE(0, child);

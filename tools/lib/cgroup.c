@@ -107,24 +107,33 @@ static void enable_controllers(const char *dir, const char *wanted)
 		write_file(dir, "cgroup.subtree_control", tok);
 }
 
-void cg_parent_rel(char *buf, size_t len)
+void cg_self(char *buf, size_t len)
 {
-	char line[4096], *slash;
+	char line[4096];
 	FILE *f = fopen("/proc/self/cgroup", "re");
 
-	buf[0] = 0;
+	snprintf(buf, len, "/");
 	while (f && fgets(line, sizeof(line), f)) {
 		if (strncmp(line, "0::/", 4))
 			continue;
 		line[strcspn(line, "\n")] = 0;
-		slash = strrchr(line + 3, '/');
-		*slash = 0;	/* "/a/b" -> "/a"; "/a" -> "" */
-		if ((size_t)snprintf(buf, len, "%s", line + 3 + (slash > line + 3)) >= len)
-			buf[0] = 0;
+		if ((size_t)snprintf(buf, len, "%s", line + 3) >= len)
+			snprintf(buf, len, "/");
 		break;
 	}
 	if (f)
 		fclose(f);
+}
+
+void cg_parent_rel(char *buf, size_t len)
+{
+	char self[4096], *slash;
+
+	cg_self(self, sizeof(self));
+	slash = strrchr(self, '/');
+	*slash = 0;	/* "/a/b" -> "/a"; "/a" -> ""; "/" -> "" */
+	if ((size_t)snprintf(buf, len, "%s", self + (slash > self)) >= len)
+		buf[0] = 0;
 }
 
 int cg_create(struct cg *cg, const char *rel, const struct cg_limits *l)

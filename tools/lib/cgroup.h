@@ -32,6 +32,8 @@ struct cg_limits {
 
 void cg_limits_init(struct cg_limits *l);
 
+/* The caller's own v2 group from the root ("/a/b"; "/" at the root or without v2). */
+void cg_self(char *buf, size_t len);
 /*
  * The parent of the caller's own v2 group, relative to the root, without
  * a leading '/' ("" at the root): where ctr puts its containers

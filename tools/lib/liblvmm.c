@@ -51,13 +51,18 @@ err:
 	return ret;
 }
 
-int lvmm_vm_create(struct lvmm_vm *vm)
+const char *lvmm_dev_path(void)
 {
 	const char *path = getenv("LVMM_DEV");
 
+	return path && *path ? path : "/dev/lvmm";
+}
+
+int lvmm_vm_create(struct lvmm_vm *vm)
+{
 	vm->engine = LVMM_ENGINE_LVMM;
-	return lvmm_open_hypervisor(vm, path && *path ? path : "/dev/lvmm", LVMM_GET_API_VERSION,
-			       LVMM_API_VERSION, LVMM_CREATE_VM);
+	return lvmm_open_hypervisor(vm, lvmm_dev_path(), LVMM_GET_API_VERSION, LVMM_API_VERSION,
+				    LVMM_CREATE_VM);
 }
 
 void lvmm_vm_destroy(struct lvmm_vm *vm)

@@ -32,7 +32,9 @@ struct lvmm_vcpu {
 	void *kvm_run;		/* KVM's own run page */
 };
 
-/* Open /dev/lvmm (path overridable by $LVMM_DEV) and create a VM. */
+/* The hypervisor device: $LVMM_DEV if set, else /dev/lvmm. */
+const char *lvmm_dev_path(void);
+/* Open lvmm_dev_path() and create a VM. */
 int lvmm_vm_create(struct lvmm_vm *vm);
 /*
  * The same on @engine: LVMM_ENGINE_KVM opens /dev/kvm ($KVM_DEV) and makes

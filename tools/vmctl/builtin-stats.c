@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,55 +102,66 @@ static void print_json(const struct sample *s)
 	json_object_put(o);
 }
 
-static int is_exit_kind(unsigned int stat)
+static bool is_exit_kind(unsigned int stat)
 {
 	unsigned int i;
 
 	for (i = 0; i < lvmm_nr_exit_kinds; i++)
 		if (lvmm_exit_kinds[i] == stat)
-			return 1;
-	return 0;
+			return true;
+	return false;
+}
+
+static void prom_family(const char *metric, const char *type, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", metric, help, metric, type);
+}
+
+/* Each vCPU's exit counters (@exits) or its other counters (the total aside). */
+static void prom_counters(const struct sample *s, const char *vm, bool exits, const char *metric,
+			  const char *label)
+{
+	unsigned int k;
+	int i;
+
+	for (i = 0; i < s->nr; i++)
+		for (k = !exits; k < s->vcpu[i].count && k < LVMM_STAT_NR; k++)
+			if (is_exit_kind(k) == exits)
+				printf("%s{%s,vcpu=\"%u\",%s=\"%s\"} %llu\n", metric, vm,
+				       s->vcpu[i].vcpu_id, label, lvmm_stat_name(k),
+				       (unsigned long long)s->vcpu[i].stat[k]);
+}
+
+/* Each vCPU's time in the guest (@guest) or in lvmm. */
+static void prom_seconds(const struct sample *s, const char *vm, bool guest, const char *metric)
+{
+	int i;
+
+	for (i = 0; i < s->nr; i++)
+		printf("%s{%s,vcpu=\"%u\"} %.9f\n", metric, vm, s->vcpu[i].vcpu_id,
+		       (guest ? s->vcpu[i].guest_ns : s->vcpu[i].lvmm_ns) / 1e9);
 }
 
 /* https://prometheus.io/docs/instrumenting/exposition_formats/ (text format 0.0.4) */
 static void print_prometheus(const struct sample *s)
 {
 	char vm[128];
-	int i;
-	unsigned int k;
 
 	snprintf(vm, sizeof(vm), "vm=\"%s\",id=\"%u\"", s->vm.name, s->vm.id);
-	printf("# HELP lvmm_vm_memory_bytes Guest memory in the VM's slots.\n"
-	       "# TYPE lvmm_vm_memory_bytes gauge\nlvmm_vm_memory_bytes{%s} %llu\n"
-	       "# HELP lvmm_vm_memory_mapped_bytes Guest memory the guest has touched.\n"
-	       "# TYPE lvmm_vm_memory_mapped_bytes gauge\nlvmm_vm_memory_mapped_bytes{%s} %llu\n",
-	       vm, (unsigned long long)s->vm.mem_bytes, vm, (unsigned long long)s->vm.mem_mapped);
-	printf("# HELP lvmm_vcpu_exits_total Exits from the guest, by reason.\n"
-	       "# TYPE lvmm_vcpu_exits_total counter\n");
-	for (i = 0; i < s->nr; i++)
-		for (k = 0; k < s->vcpu[i].count && k < LVMM_STAT_NR; k++)
-			if (is_exit_kind(k))
-				printf("lvmm_vcpu_exits_total{%s,vcpu=\"%u\",reason=\"%s\"} %llu\n", vm,
-				       s->vcpu[i].vcpu_id, lvmm_stat_name(k),
-				       (unsigned long long)s->vcpu[i].stat[k]);
-	printf("# HELP lvmm_vcpu_events_total Other events: sleeps, injections, returns to the VMM.\n"
-	       "# TYPE lvmm_vcpu_events_total counter\n");
-	for (i = 0; i < s->nr; i++)
-		for (k = 1; k < s->vcpu[i].count && k < LVMM_STAT_NR; k++)
-			if (!is_exit_kind(k))
-				printf("lvmm_vcpu_events_total{%s,vcpu=\"%u\",event=\"%s\"} %llu\n", vm,
-				       s->vcpu[i].vcpu_id, lvmm_stat_name(k),
-				       (unsigned long long)s->vcpu[i].stat[k]);
-	printf("# HELP lvmm_vcpu_guest_seconds_total Time in guest mode.\n"
-	       "# TYPE lvmm_vcpu_guest_seconds_total counter\n");
-	for (i = 0; i < s->nr; i++)
-		printf("lvmm_vcpu_guest_seconds_total{%s,vcpu=\"%u\"} %.9f\n", vm,
-		       s->vcpu[i].vcpu_id, s->vcpu[i].guest_ns / 1e9);
-	printf("# HELP lvmm_vcpu_lvmm_seconds_total Time in lvmm, outside the guest, not asleep.\n"
-	       "# TYPE lvmm_vcpu_lvmm_seconds_total counter\n");
-	for (i = 0; i < s->nr; i++)
-		printf("lvmm_vcpu_lvmm_seconds_total{%s,vcpu=\"%u\"} %.9f\n", vm,
-		       s->vcpu[i].vcpu_id, s->vcpu[i].lvmm_ns / 1e9);
+	prom_family("lvmm_vm_memory_bytes", "gauge", "Guest memory in the VM's slots.");
+	printf("lvmm_vm_memory_bytes{%s} %llu\n", vm, (unsigned long long)s->vm.mem_bytes);
+	prom_family("lvmm_vm_memory_mapped_bytes", "gauge", "Guest memory the guest has touched.");
+	printf("lvmm_vm_memory_mapped_bytes{%s} %llu\n", vm, (unsigned long long)s->vm.mem_mapped);
+	prom_family("lvmm_vcpu_exits_total", "counter", "Exits from the guest, by reason.");
+	prom_counters(s, vm, true, "lvmm_vcpu_exits_total", "reason");
+	prom_family("lvmm_vcpu_events_total", "counter",
+		    "Other events: sleeps, injections, returns to the VMM.");
+	prom_counters(s, vm, false, "lvmm_vcpu_events_total", "event");
+	prom_family("lvmm_vcpu_guest_seconds_total", "counter", "Time in guest mode.");
+	prom_seconds(s, vm, true, "lvmm_vcpu_guest_seconds_total");
+	prom_family("lvmm_vcpu_lvmm_seconds_total", "counter",
+		    "Time in lvmm, outside the guest, not asleep.");
+	prom_seconds(s, vm, false, "lvmm_vcpu_lvmm_seconds_total");
 }
 
 /* One --watch line: exits per second by reason, and guest time in %. */

@@ -85,7 +85,7 @@ static int no_access(void)
 {
 	vmctl_err("no access to %s: add your user to group 'lvmm' (as root: usermod -aG lvmm "
 		  "%s; it takes effect at the next login), or run as root",
-		  getenv("LVMM_DEV") ? getenv("LVMM_DEV") : "/dev/lvmm",
+		  lvmm_dev_path(),
 		  getenv("USER") ? getenv("USER") : "USER");
 	return -1;
 }
@@ -101,7 +101,7 @@ static int open_vm(struct machine *m, enum lvmm_engine engine)
 		return no_access();
 	if (ret == -ENOENT) {
 		vmctl_err("cannot open %s: %s (is lvmm.ko loaded? try: insmod lvmm.ko)",
-			  getenv("LVMM_DEV") ? getenv("LVMM_DEV") : "/dev/lvmm", strerror(-ret));
+			  lvmm_dev_path(), strerror(-ret));
 		return -1;
 	}
 	if (ret == -EPROTO) {

@@ -18,25 +18,6 @@ static int limits_asked(const struct vm_config *o)
 	return o->memory_limit >= 0 || o->cpu_quota >= 0 || o->cpu_weight >= 0;
 }
 
-/* vmctl's own group, from the root ("/" at the root). */
-static void own_cgroup(char *buf, size_t len)
-{
-	char line[PATH_MAX + 8];
-	FILE *f = fopen("/proc/self/cgroup", "re");
-
-	snprintf(buf, len, "/");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "0::/", 4)) {
-			line[strcspn(line, "\n")] = 0;
-			if ((size_t)snprintf(buf, len, "%s", line + 3) >= len)
-				snprintf(buf, len, "/");
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-}
-
 /* Leaves of vmctl run processes that are gone (a SIGKILL, an OOM kill). */
 static void remove_stale_run_leaves(const char *dir)
 {
@@ -70,7 +51,7 @@ int vm_cgroup_enter(struct vm_cgroup *v, const struct vm_config *o, const char *
 				  "--cpu-limit and --cpu-weight cannot apply");
 		return 0;
 	}
-	own_cgroup(v->orig, sizeof(v->orig));
+	cg_self(v->orig, sizeof(v->orig));
 	cg_parent_rel(parent, sizeof(parent));
 	if (leaf)
 		snprintf(rel, sizeof(rel), "%s%svmctl/%s", parent, parent[0] ? "/" : "", leaf);
