@@ -112,6 +112,20 @@ GUEST_SNIPPET(guest_mem16)
 	hlt
 GUEST_END(guest_mem16)
 
+/*
+ * One write to each 4K page from 64 KiB to 1 MiB (a segment a page), OUT
+ * on 0x52 once all are mapped, then spin for ever.
+ */
+GUEST_SNIPPET(guest_touch16)
+	mov	$0x1000, %ax
+1:	mov	%ax, %ds
+	movb	$1, 0
+	add	$0x100, %ax
+	jnz	1b
+	out	%al, $0x52
+2:	jmp	2b
+GUEST_END(guest_touch16)
+
 /* Count in EBX forever. */
 GUEST_SNIPPET(guest_spin16)
 1:	inc	%ebx

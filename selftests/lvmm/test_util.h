@@ -32,6 +32,7 @@ DECLARE_SNIPPET(guest_vmcall16);
 DECLARE_SNIPPET(guest_int3_16);
 DECLARE_SNIPPET(guest_mem16);
 DECLARE_SNIPPET(guest_spin16);
+DECLARE_SNIPPET(guest_touch16);
 DECLARE_SNIPPET(guest_count16);
 DECLARE_SNIPPET(guest_pause16);
 DECLARE_SNIPPET(guest_irq16);
