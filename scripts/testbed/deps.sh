@@ -13,7 +13,8 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
       dwarves debootstrap clang-14 libclang-rt-14-dev
       podman conmon golang-github-containers-common containerd
       libarchive-dev libcurl4-openssl-dev libzstd-dev zlib1g-dev
-      skopeo umoci buildah docker-registry apache2-utils python3-docutils)
+      skopeo umoci buildah docker-registry apache2-utils python3-docutils
+      acpica-tools)
 # dwarves: pahole, for the BTF of modules built against 6.12 (its headers
 # ship vmlinux); debootstrap: kdirs.sh's Debian 13 chroot for 7.x; lz4:
 # the small guest kernel's compression; clang-14: ctr's fuzzers; podman,
@@ -22,7 +23,8 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
 # libarchive, libcurl, zstd, zlib: ctr-image (layers, registries);
 # skopeo, umoci, buildah, docker-registry (+ htpasswd): its peers in the
 # image tests (the registry is started by the test that needs it);
-# python3-docutils: rst2man, for the man pages (make man, make install).
+# python3-docutils: rst2man, for the man pages (make man, make install);
+# acpica-tools: iasl, which checks vmctl's ACPI tables (vmctl_acpi_test.sh).
 
 # QEMU 10 for the SVM beds comes from bookworm-backports (built for Debian
 # 12): a sources file of its own, and a pin that keeps every other package

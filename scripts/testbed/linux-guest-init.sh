@@ -74,8 +74,22 @@ if [ -d /sys/bus/virtio ]; then
 	fi
 fi
 # lvmm.ticker (the lifecycle test): a line "tick N" a second on the
-# console for ever, and a shell there for what vmctl console types.
+# console for ever, and a shell there for what vmctl console types;
+# acpid answers the power button (vmctl stop) with a shutdown.
 if grep -qw lvmm.ticker /proc/cmdline; then
+	mkdir -p /etc/acpi/PWRF
+	cat >/etc/acpi/PWRF/00000080 <<-'EOF'
+	#!/bin/sh
+	echo "lvmm-guest: power button: shutting down" >/dev/kmsg
+	sync
+	poweroff -f
+	EOF
+	chmod 755 /etc/acpi/PWRF/00000080
+	if [ -c /dev/input/event0 ]; then
+		acpid -d 2>/tmp/acpid.log &
+	else
+		say "no input device: the power button is not answered"
+	fi
 	i=0
 	while :; do
 		read -t 1 line <&3

@@ -94,14 +94,15 @@ if [ $guest_kernels -gt 0 ]; then
 	cp /bin/busybox "$groot/bin/"
 	for a in sh mount echo cat grep sleep reboot poweroff tr cut setsid mkfifo; do ln -s busybox "$groot/bin/$a"; done
 	for a in ls dd od head wc ip ping sync insmod stty tty ps uname dmesg sed sort; do ln -s busybox "$groot/bin/$a"; done
-	# The stock kernel's virtio drivers, in load order, under its release
+	for a in mkdir chmod acpid killall; do ln -s busybox "$groot/bin/$a"; done
+	# The stock kernel's virtio drivers (and the power button's), in load order, under its release
 	# (the init loads them when it runs that kernel; the test kernel has
 	# them built in).
 	gmods=$groot/lib/modules/$(basename "$(dirname "${LVMM_GUEST_MODULES:-/none/x}")")
 	mkdir -p "$gmods"
 	for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio block/virtio_blk \
 		char/hw_random/virtio-rng char/virtio_console ../net/core/failover \
-		net/net_failover net/virtio_net; do
+		net/net_failover net/virtio_net input/evdev acpi/button; do
 		f=${LVMM_GUEST_MODULES:-/nonexistent}/drivers/$m.ko
 		[ -f "$f" ] || continue
 		cp "$f" "$gmods/"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The tests that run on this machine itself rather than in a test VM
-# (ctr on the host's own cgroup layout: alone, under Podman and under
-# containerd; ctr-image against a registry of its own), framed like a
-# boot's output so parse-results.sh scores them alike.
+# (vmctl's ACPI tables through iasl; ctr on the host's own cgroup layout:
+# alone, under Podman and under containerd; ctr-image against a registry
+# of its own), framed like a boot's output so parse-results.sh scores
+# them alike.
 # usage: run-host.sh OUTDIR
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -21,6 +22,7 @@ host_test() {
 }
 busybox=$(command -v busybox)
 {
+	host_test vmctl_acpi_test.sh 60 "$TOPDIR/tools/vmctl/tests/acpi_dump"
 	host_test ctr_host_test.sh 120 "$TOPDIR/tools/ctr/ctr" "$busybox"
 	# The engines, with the peer that runs on this host's cgroup layout
 	# (crun refuses a hybrid one).

@@ -218,10 +218,11 @@ else
 	echo "ok $((n += 1)) # SKIP the project's test kernel as a guest: not built when this bed was staged" >>"$tmp/tap"
 fi
 
-# The lifecycle of a defined Linux guest (small kernel, QEMU stock bed:
-# under Bochs or a KASAN L1 another boot costs minutes): create, start
+# The lifecycle of a defined Linux guest (small kernel, the stock beds of
+# both vendors: under a KASAN L1 another boot costs minutes): create, start
 # detached, list, stats rising, pause (its per-second ticks stop), resume,
-# console in and out, a clean poweroff typed there, delete.
+# console in and out, stop by its power button (a clean shutdown), start
+# again, stop of a guest that ignores the button (forced), delete.
 lc_ticks() { t=$(grep -c 'lvmm-guest: tick' "$lclog" 2>/dev/null); echo "${t:-0}"; }
 lc_wait() {	# SECONDS CMD...
 	w=$1
@@ -231,7 +232,7 @@ lc_wait() {	# SECONDS CMD...
 }
 lc_state() { vmctl --root "$tmp/vms" list 2>/dev/null | grep -q " lx  *$1 "; }
 lc_ticking() { [ "$(lc_ticks)" -ge "$1" ]; }
-if want small && [ -f /guests/small-bzImage ] && ! grep -qw lvmm.bed=bochs /proc/cmdline &&
+if want small && [ -f /guests/small-bzImage ] &&
 	! zcat /proc/config.gz 2>/dev/null | grep -q '^CONFIG_KASAN=y'; then
 	lcvm() { vmctl --root "$tmp/vms" "$@"; }
 	lclog=$tmp/vms/lx/console.log
@@ -253,15 +254,31 @@ if want small && [ -f /guests/small-bzImage ] && ! grep -qw lvmm.bed=bochs /proc
 	lcvm console lx <"$tmp/keys" >"$tmp/out" 2>&1
 	check "lifecycle: what console types runs in the guest" lc_wait 60 grep -q '^42-typed' "$lclog"
 	expect "lifecycle: console detaches, the guest runs on" "detached from VM 'lx'; it runs on"
-	printf 'poweroff -f\n' >"$tmp/keys"
-	lcvm console lx <"$tmp/keys" >/dev/null 2>&1
-	check "lifecycle: a poweroff typed on its console stops it" lc_wait 60 lc_state stopped
+	# stop presses the power button: the guest's acpid shuts it down.
+	lcvm stop lx --timeout 120 >"$tmp/out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && [ ! -s "$tmp/out" ] && lc_state stopped &&
+		grep -q 'lvmm-guest: power button: shutting down' "$lclog" &&
+		ok "lifecycle: stop presses the power button; the guest shuts itself down" ||
+		notok "lifecycle: stop presses the power button (status $rc: $(cat "$tmp/out"); $(tail -3 "$lclog"))"
 	lcvm status lx >"$tmp/out" 2>&1
 	expect "lifecycle: status shows the clean end (status 0)" 'last exit:   status 0 at'
+	# Started again, a guest that ignores the button is forced off.
+	mv "$lclog" "$lclog.first"
+	check "lifecycle: a stopped VM starts again" lcvm start lx
+	check "lifecycle: it boots and ticks again" lc_wait 300 grep -q 'lvmm-guest: tick 2$' "$lclog"
+	printf 'killall acpid; echo acpid-$?-killed\n\035' >"$tmp/keys"
+	lcvm console lx <"$tmp/keys" >/dev/null 2>&1
+	check "lifecycle: acpid killed in the guest" lc_wait 60 grep -q '^acpid-0-killed' "$lclog"
+	lcvm stop lx --timeout 3 >"$tmp/out" 2>&1
+	expect "lifecycle: a guest that ignores the button is forced off after --timeout" \
+		"VM 'lx' did not shut down within 3 s: forcing it off"
+	lcvm status lx >"$tmp/out" 2>&1
+	expect "lifecycle: status shows it forced off (status 5)" 'last exit:   status 5 at'
 	check "lifecycle: delete removes it" lcvm delete lx
 	lcvm kill lx >/dev/null 2>&1
 else
-	echo "# the lifecycle of a Linux guest: in the QEMU stock bed only" >>"$tmp/tap"
+	echo "# the lifecycle of a Linux guest: in the stock beds only (not under KASAN)" >>"$tmp/tap"
 fi
 
 if want debian; then

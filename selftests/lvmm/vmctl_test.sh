@@ -42,7 +42,7 @@ contains() {
 	return 1
 }
 
-echo "1..34"
+echo "1..35"
 check "hello guest" 0 vmctl run --flat "$guests/hello.bin" &&
 	same "hello guest" "$tmp/out" "Hello from an lvmm guest" &&
 	same "hello guest stderr" "$tmp/err" "" && echo "ok $n - hello guest prints its greeting and halts"
@@ -209,6 +209,11 @@ check "delete running" 1 vm delete lc &&
 check "stop" 0 vm stop lc --timeout 20 && state_is stopped &&
 	also "status stopped" 0 vm status lc && contains "status stopped" "$tmp/out" "last exit:   status 0" &&
 	echo "ok $n - stop ends it (status 0), listed stopped"
+
+check "stop forced" 0 sh -c "vmctl --root '$tmp/vms' start lc && vmctl --root '$tmp/vms' stop lc --timeout 0" &&
+	state_is stopped && also "status forced" 0 vm status lc &&
+	contains "status forced" "$tmp/out" "last exit:   status 5" &&
+	echo "ok $n - stop --timeout 0 forces it off at once (status 5)"
 
 check "stop stopped" 1 vm stop lc && contains "stop stopped" "$tmp/err" "it is not running (start it: vmctl start lc)" &&
 	echo "ok $n - stopping a stopped VM says so"

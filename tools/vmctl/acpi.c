@@ -104,6 +104,7 @@ static const uint8_t s5_aml[] = {
 #define AML_BUFFER	0x11
 #define AML_EXT		0x5b
 #define AML_DEVICE	0x82
+#define AML_METHOD	0x14
 
 static uint8_t *pkg_length(uint8_t *p, size_t len)
 {
@@ -124,9 +125,21 @@ static uint8_t *put32(uint8_t *p, uint32_t v)
 	return put(p, &v, 4);
 }
 
+/* Device (...) around @body, which starts with the device's name. */
+static size_t aml_device(uint8_t *at, const uint8_t *body, size_t len)
+{
+	uint8_t *q = at;
+
+	*q++ = AML_EXT;
+	*q++ = AML_DEVICE;
+	q = pkg_length(q, len);
+	q = put(q, body, len);
+	return q - at;
+}
+
 static size_t virtio_device_aml(uint8_t *at, unsigned int slot)
 {
-	uint8_t body[128], *p = body, *q = at;
+	uint8_t body[128], *p = body;
 	uint8_t crs[32], *r = crs;
 	char name[5];
 
@@ -148,12 +161,7 @@ static size_t virtio_device_aml(uint8_t *at, unsigned int slot)
 	*p++ = AML_BYTE;
 	*p++ = r - crs;
 	p = put(p, crs, r - crs);
-
-	*q++ = AML_EXT;
-	*q++ = AML_DEVICE;
-	q = pkg_length(q, p - body);
-	q = put(q, body, p - body);
-	return q - at;
+	return aml_device(at, body, p - body);
 }
 
 /*
@@ -173,7 +181,7 @@ static size_t com1_aml(uint8_t *at)
 		0x22, 1 << 4, 0x00,				/* IRQNoFlags {4} */
 		0x79, 0x00,					/* end tag */
 	};
-	uint8_t body[64], *p = body, *q = at;
+	uint8_t body[64], *p = body;
 
 	p = put(p, "COM1", 4);
 	p = put(p, "\x08_HID\x0c\x41\xd0\x05\x01", 10);	/* EisaId ("PNP0501") */
@@ -183,11 +191,49 @@ static size_t com1_aml(uint8_t *at)
 	*p++ = AML_BYTE;
 	*p++ = sizeof(crs);
 	p = put(p, crs, sizeof(crs));
+	return aml_device(at, body, p - body);
+}
 
-	*q++ = AML_EXT;
-	*q++ = AML_DEVICE;
-	q = pkg_length(q, p - body);
-	q = put(q, body, p - body);
+/*
+ * The power button, as a hardware-reduced machine has it (QEMU's microvm
+ * and arm virt do the same): a control-method button and a Generic Event
+ * Device whose interrupt makes the guest notify it.
+ *   Device (PWRB) { Name (_HID, EisaId ("PNP0C0C")) Name (_UID, Zero) }
+ *   Device (GED0) { Name (_HID, "ACPI0013") Name (_UID, Zero)
+ *     Name (_CRS, ResourceTemplate () {
+ *       Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) { pin } })
+ *     Method (_EVT, 1) { Notify (\PWRB, 0x80) } }
+ * Linux's button driver turns the notification into KEY_POWER, which
+ * systemd-logind or acpid answer with a clean shutdown.
+ */
+static size_t power_button_aml(uint8_t *at)
+{
+	/* "_EVT", one argument (not serialized), Notify (\PWRB, 0x80) */
+	static const char evt[] = "_EVT\x01" "\x86\\PWRB\x0a\x80";
+	uint8_t body[96], *p = body, *q = at;
+	uint8_t crs[16], *r = crs;
+
+	p = put(p, "PWRB", 4);
+	p = put(p, "\x08_HID\x0c\x41\xd0\x0c\x0c", 10);	/* EisaId ("PNP0C0C") */
+	p = put(p, "\x08_UID\x00", 6);				/* Zero */
+	q += aml_device(q, body, p - body);
+
+	r = put(r, "\x89\x06\x00\x03\x01", 5);
+	r = put32(r, ACPI_GED_PIN);
+	r = put(r, "\x79\x00", 2);
+	p = body;
+	p = put(p, "GED0", 4);
+	p = put(p, "\x08_HID\x0d" "ACPI0013", 15);
+	p = put(p, "\x08_UID\x00", 6);
+	p = put(p, "\x08_CRS\x11", 6);
+	p = pkg_length(p, 2 + (r - crs));
+	*p++ = AML_BYTE;
+	*p++ = r - crs;
+	p = put(p, crs, r - crs);
+	*p++ = AML_METHOD;
+	p = pkg_length(p, sizeof(evt) - 1);
+	p = put(p, evt, sizeof(evt) - 1);
+	q += aml_device(q, body, p - body);
 	return q - at;
 }
 
@@ -242,6 +288,7 @@ void acpi_write_tables(uint8_t *mem, unsigned int ncpus, unsigned int nr_virtio)
 
 	aml = put((uint8_t *)(dsdt + 1), s5_aml, sizeof(s5_aml));
 	aml += com1_aml(aml);
+	aml += power_button_aml(aml);
 	for (i = 0; i < nr_virtio; i++)
 		aml += virtio_device_aml(aml, i);
 	assert(aml - (uint8_t *)dsdt <= (long)(madt_at - dsdt_at));

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmctl stop NAME [--timeout S]: ask the VM's monitor to stop it, then
- * wait; after S seconds (default 30) kill the monitor. vmctl kill NAME
- * kills it at once (SIGKILL): lvmm frees the VM with the process.
+ * vmctl stop NAME [--timeout S]: press the guest's ACPI power button and
+ * wait S seconds (default 30) for it to shut down and power off; then
+ * force it off, and if its monitor does not end either, kill that. A
+ * flat guest has no power button: it stops at once. vmctl kill NAME
+ * kills the monitor at once (SIGKILL): lvmm frees the VM with the process.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -74,7 +76,7 @@ int cmd_stop(int argc, char **argv)
 		{ 0 }
 	};
 	long timeout = 30;
-	char *end;
+	char *end, *name;
 	pid_t pid;
 	int opt;
 
@@ -90,8 +92,10 @@ int cmd_stop(int argc, char **argv)
 			break;
 		case 'h':
 			puts("usage: vmctl [--root DIR] stop NAME [--timeout SECONDS]\n\n"
-			     "Stop a started VM: its monitor ends the guest and exits with status 0.\n"
-			     "If it has not exited after SECONDS (default 30), it is killed.");
+			     "Stop a started VM: press its ACPI power button, so that the guest shuts\n"
+			     "down and powers off (status 0). If it is still running after SECONDS\n"
+			     "(default 30; 0 forces at once), force it off (status 5). A flat guest\n"
+			     "has no power button and stops at once (status 0).");
 			return VMCTL_OK;
 		default:
 			return vmctl_bad_option("stop", argv[optind - 1]);
@@ -101,14 +105,19 @@ int cmd_stop(int argc, char **argv)
 		vmctl_err("stop: give one VM (usage: vmctl stop NAME [--timeout S])");
 		return VMCTL_USAGE;
 	}
-	pid = running_vm("stop", argv[optind]);
+	name = argv[optind];
+	pid = running_vm("stop", name);
 	if (!pid)
 		return VMCTL_ERROR;
-	if (control_request(argv[optind], "stop", NULL) == 0 &&
-	    wait_gone(argv[optind], pid, timeout * 1000) == 0)
+	if (timeout && control_request(name, "shutdown", NULL) == 0 &&
+	    wait_gone(name, pid, timeout * 1000) == 0)
 		return VMCTL_OK;
-	vmctl_err("VM '%s' did not stop within %ld s: killing it", argv[optind], timeout);
-	return vm_kill(argv[optind], pid) ? VMCTL_ERROR : VMCTL_OK;
+	if (timeout)
+		vmctl_err("VM '%s' did not shut down within %ld s: forcing it off", name, timeout);
+	if (control_request(name, "stop", NULL) == 0 && wait_gone(name, pid, 10000) == 0)
+		return VMCTL_OK;
+	vmctl_err("the monitor of VM '%s' did not end: killing it", name);
+	return vm_kill(name, pid) ? VMCTL_ERROR : VMCTL_OK;
 }
 
 int cmd_kill(int argc, char **argv)

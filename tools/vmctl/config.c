@@ -74,7 +74,7 @@ void vm_config_usage(FILE *f)
 	      "Ctrl-A x; 1 vmctl failed, 2 bad usage,\n"
 	      "3 the guest crashed (triple fault, failed entry, internal error,\n"
 	      "HLT with interrupts off), 4 the guest reset the machine (reboot,\n"
-	      "or a panic), 128+N stopped by signal N.\n", f);
+	      "or a panic), 5 forced off by vmctl stop, 128+N stopped by signal N.\n", f);
 }
 
 static int check_linux_opts(struct vm_config *o)

@@ -128,9 +128,14 @@ static int serve_one(struct machine *m, int c)
 		dprintf(c, "error: not the VM's owner\n");
 		return 0;
 	}
-	if (!strcmp(req, "stop")) {
+	if (!strcmp(req, "shutdown")) {
+		/* A flat guest has no OS to ask: its stop is the end. */
 		dprintf(c, "ok\n");
-		machine_stop(m, VMCTL_OK, "stopped by vmctl stop");
+		if (machine_power_button(m))
+			machine_stop(m, VMCTL_OK, "stopped by vmctl stop");
+	} else if (!strcmp(req, "stop")) {
+		dprintf(c, "ok\n");
+		machine_stop(m, VMCTL_FORCED_OFF, "forced off by vmctl stop");
 	} else if (!strcmp(req, "console")) {
 		dprintf(c, "ok\n");
 		return !attach_console(m, c);

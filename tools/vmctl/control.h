@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The control socket of a started VM (ROOT/NAME/control.sock, the owner
- * only): one request line per connection, "stop" or "console"; the
- * answer is "ok" or "error: why". After "console" the connection carries
- * the user's keystrokes to the guest's console until it closes.
+ * only): one request line per connection; the answer is "ok" or
+ * "error: why". "shutdown" presses the guest's ACPI power button (a flat
+ * guest, which has none, ends at once with status 0); "stop" forces the
+ * VM off (status VMCTL_FORCED_OFF); after "console" the connection
+ * carries the user's keystrokes to the guest's console until it closes.
  */
 #ifndef VMCTL_CONTROL_H
 #define VMCTL_CONTROL_H

@@ -214,6 +214,17 @@ static int prepare_linux(struct machine *m, const struct vm_config *o)
 	return 0;
 }
 
+int machine_power_button(struct machine *m)
+{
+	if (!m->linux)
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	ioapic_set_irq(&m->ioapic, ACPI_GED_PIN, 1);
+	ioapic_set_irq(&m->ioapic, ACPI_GED_PIN, 0);
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
 /* COM1's INTR line is ISA IRQ 4, I/O APIC pin 4 (see the MP table). */
 static void com1_irq(void *opaque, int level)
 {

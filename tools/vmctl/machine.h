@@ -67,6 +67,8 @@ void machine_signals(void);
 
 /* Run @vcpu until the VM ends; returns the exit status (see vmctl.h). */
 int vcpu_loop(struct machine *m, struct lvmm_vcpu *vcpu);
+/* Press the guest's ACPI power button: -1 if it has none (a flat guest). */
+int machine_power_button(struct machine *m);
 /* End the VM with @status from outside a vCPU thread, saying @why. */
 void machine_stop(struct machine *m, int status, const char *why);
 

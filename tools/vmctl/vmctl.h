@@ -13,6 +13,7 @@ enum {
 	VMCTL_USAGE = 2,	/* bad command line */
 	VMCTL_GUEST_FAILED = 3,	/* triple fault, failed entry, unhandled exit */
 	VMCTL_GUEST_RESET = 4,	/* the guest reset the machine (reboot; panic with panic=-1) */
+	VMCTL_FORCED_OFF = 5,	/* vmctl stop forced it off: no shutdown in time */
 };
 
 /* One per builtin-*.c, in main.c's table. */
