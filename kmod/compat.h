@@ -15,12 +15,25 @@
 #include <linux/bitops.h>
 #include <linux/hrtimer.h>
 #include <linux/version.h>
+#include <asm/debugreg.h>
 #include <asm/idtentry.h>
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 /* 7.x's <asm/svm.h> uses test_bit() and PAGE_SIZE without their headers. */
 #include <asm/svm.h>
+
+/*
+ * 6.18 (upstream's EXPORT_SYMBOL_FOR_KVM series; Debian's 7.3 has
+ * it, its 6.12 not) the kernel exported what only a hypervisor needs to
+ * KVM's own modules: the guest-FPU helpers, hw_breakpoint_restore() and
+ * the VMX host-state ones (CR3 and CR4 shadows, the NMI entry), while
+ * VMXON moved into the kernel (x86_virt_get_ref(), also KVM's). Kbuild
+ * tests <linux/kvm_types.h> for the macro and then defines
+ * LVMM_KVM_ONLY_EXPORTS: the guest FPU lives in an XSAVE area of lvmm's
+ * own (fpu.c), the host's breakpoints are restored from what lvmm saved
+ * (below), and the VMX backend is left out (main.c says so on Intel).
+ */
 
 /* The one version test; checkpatch's LINUX_VERSION_CODE advice is for in-tree code. */
 #define LVMM_KERNEL_BEFORE(major, minor) \
@@ -120,5 +133,47 @@ static inline bool lvmm_host_uses_fred(void)
 #else
 #define lvmm_vmcb_enable_npt(c)	((c)->nested_ctl = SVM_NESTED_CTL_NP_ENABLE)
 #endif
+
+/*
+ * After an exit the CPU holds the guest's DR0-3 and DR7 = 0x400: the
+ * host's breakpoints, if any are armed, are put back. Where
+ * hw_breakpoint_restore() is KVM's, from the values saved before entry.
+ */
+struct lvmm_host_dr {
+#ifdef LVMM_KVM_ONLY_EXPORTS
+	unsigned long dr[4];
+	bool saved;
+#endif
+};
+
+static __always_inline void lvmm_host_dr_save(struct lvmm_host_dr *d)
+{
+#ifdef LVMM_KVM_ONLY_EXPORTS
+	d->saved = hw_breakpoint_active();
+	if (d->saved) {
+		get_debugreg(d->dr[0], 0);
+		get_debugreg(d->dr[1], 1);
+		get_debugreg(d->dr[2], 2);
+		get_debugreg(d->dr[3], 3);
+	}
+#endif
+}
+
+static __always_inline void lvmm_host_dr_restore(struct lvmm_host_dr *d)
+{
+#ifdef LVMM_KVM_ONLY_EXPORTS
+	if (d->saved) {
+		set_debugreg(d->dr[0], 0);
+		set_debugreg(d->dr[1], 1);
+		set_debugreg(d->dr[2], 2);
+		set_debugreg(d->dr[3], 3);
+		set_debugreg(DR6_RESERVED, 6);
+		set_debugreg(__this_cpu_read(cpu_dr7), 7);
+	}
+#else
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+#endif
+}
 
 #endif /* LVMM_COMPAT_H */

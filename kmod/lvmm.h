@@ -14,8 +14,8 @@
 #include <linux/sched/clock.h>
 #include <linux/wait.h>
 #include <linux/lvmm.h>
-#include <asm/fpu/api.h>
 
+#include "fpu.h"
 #include "memslot.h"
 #include "mmu.h"
 
@@ -173,7 +173,7 @@ struct lvmm_vcpu {
 	int mode;
 	u64 tlb_gen;
 
-	struct fpu_guest guest_fpu;
+	struct lvmm_guest_fpu guest_fpu;
 
 	struct lvmm_cpuid_entry *cpuid;
 	u32 cpuid_nent;

@@ -56,8 +56,14 @@ static const struct lvmm_arch_ops *lvmm_pick_backend(void)
 {
 	if (boot_cpu_has(X86_FEATURE_SVM))
 		return &lvmm_svm_ops;
-	if (cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31))
+	if (cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31)) {
+#ifdef LVMM_KVM_ONLY_EXPORTS
+		pr_err("lvmm: this kernel keeps VMXON and the VMX host-state helpers to KVM's modules (EXPORT_SYMBOL_FOR_KVM), so lvmm has no Intel VT-x backend on it; use a kernel before that change (6.12 works) or an AMD host\n");
+		return ERR_PTR(-EOPNOTSUPP);
+#else
 		return &lvmm_vmx_ops;
+#endif
+	}
 	return NULL;
 }
 
@@ -66,6 +72,8 @@ static int __init lvmm_init(void)
 	int ret;
 
 	lvmm_ops = lvmm_pick_backend();
+	if (IS_ERR(lvmm_ops))
+		return PTR_ERR(lvmm_ops);
 	if (!lvmm_ops) {
 		pr_err("lvmm: this CPU has neither AMD-V (SVM) nor Intel VT-x (VMX); lvmm cannot run here\n");
 		return -ENODEV;

@@ -321,6 +321,7 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 	struct lvmm_svm *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct vmcb_control_area *c = &vmcb->control;
+	struct lvmm_host_dr host_dr;
 	bool flush_all = false;
 
 	vmcb->save.rax = vcpu->regs[LVMM_RAX];
@@ -341,13 +342,13 @@ static void svm_vcpu_run(struct lvmm_vcpu *vcpu, bool flush_tlb, struct lvmm_exi
 							       : TLB_CONTROL_FLUSH_ALL_ASID;
 	c->clean = 0;
 
+	lvmm_host_dr_save(&host_dr);
 	asm volatile("clgi" ::: "memory");
 	lvmm_svm_vmrun(svm->vmcb_pa, vcpu->regs,
 		       page_to_phys(this_cpu_read(svm_host_vmcb)));
 	asm volatile("stgi" ::: "memory");
 	/* #VMEXIT leaves DR7 = 0x400: bring back the host's breakpoints. */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
+	lvmm_host_dr_restore(&host_dr);
 
 	if (unlikely(svm_ran_host_state(vmcb))) {
 		exit->kind = LVMM_X_HOST_STATE;

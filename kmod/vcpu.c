@@ -30,8 +30,6 @@ static void lvmm_enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	int cpu;
 
 	local_irq_disable();
-	if (test_thread_flag(TIF_NEED_FPU_LOAD))
-		switch_fpu_return();
 	cpu = smp_processor_id();
 	WRITE_ONCE(vcpu->cpu, cpu);
 	WRITE_ONCE(vcpu->mode, LVMM_IN_GUEST);
@@ -48,9 +46,11 @@ static void lvmm_enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	gen = READ_ONCE(vcpu->vm->tlb_gen);
 	flush = cpu != vcpu->last_cpu || gen != vcpu->tlb_gen;
 
+	lvmm_fpu_enter(&vcpu->guest_fpu);
 	t = local_clock();
 	lvmm_ops->vcpu_run(vcpu, flush, exit);
 	WRITE_ONCE(vcpu->guest_ns, vcpu->guest_ns + local_clock() - t);
+	lvmm_fpu_exit(&vcpu->guest_fpu);
 	exit->entered = true;
 	lvmm_stat_inc(vcpu, LVMM_STAT_EXITS);
 
@@ -221,7 +221,7 @@ static int lvmm_vcpu_run_loop(struct lvmm_vcpu *vcpu)
 		return -EINTR;
 	}
 
-	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	lvmm_fpu_load(&vcpu->guest_fpu);
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = LVMM_EXIT_INTR;
@@ -249,7 +249,7 @@ static int lvmm_vcpu_run_loop(struct lvmm_vcpu *vcpu)
 		if (ret <= 0)
 			break;
 	}
-	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	lvmm_fpu_put(&vcpu->guest_fpu);
 
 	lvmm_stat_inc(vcpu, LVMM_STAT_USER_EXITS);
 	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
@@ -520,7 +520,7 @@ static void lvmm_vcpu_free(struct lvmm_vcpu *vcpu)
 	lvmm_lapic_free(vcpu);
 	put_pid(vcpu->pid);
 	lvmm_ops->vcpu_free(vcpu);
-	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	lvmm_fpu_free(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu->cpuid);
 	kfree(vcpu);
@@ -574,10 +574,9 @@ int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id)
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu)) {
-		ret = -ENOMEM;
+	ret = lvmm_fpu_alloc(&vcpu->guest_fpu);
+	if (ret)
 		goto err_run;
-	}
 	ret = lvmm_ops->vcpu_create(vcpu);
 	if (ret)
 		goto err_fpu;
@@ -611,7 +610,7 @@ int lvmm_create_vcpu(struct lvmm_vm *vm, unsigned long id)
 	return ret;
 
 err_fpu:
-	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	lvmm_fpu_free(&vcpu->guest_fpu);
 err_run:
 	free_page((unsigned long)vcpu->run);
 err_free:

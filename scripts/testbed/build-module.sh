@@ -2,9 +2,9 @@
 # Build lvmm.ko out of tree for one kernel without dirtying the checkout:
 # kmod/, uapi/ and the top-level Kbuild are mirrored into OUTDIR (mtimes
 # kept, so kbuild rebuilds incrementally) and kbuild runs there.
-# usage: build-module.sh KDIR OUTDIR   (W=1, C=2 and LVMM_COMPILE_ONLY=1,
-# see ./Kbuild, in the environment pass on). A KDIR inside kdirs.sh's
-# Debian 13 chroot is built in it, with OUTDIR bind-mounted on its /lvmm.
+# usage: build-module.sh KDIR OUTDIR   (W=1 and C=2 in the environment pass
+# on). A KDIR inside kdirs.sh's Debian 13 chroot is built in it, with
+# OUTDIR bind-mounted on its /lvmm.
 # Prints the path of the built lvmm.ko.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -26,7 +26,7 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='Module.symvers' --exclude='.tmp_*' \
 	"${srcs[@]}" "$out/"
 
-args=(-s -j"$JOBS" ${W:+W=$W} ${C:+C=$C} ${LVMM_COMPILE_ONLY:+LVMM_COMPILE_ONLY=$LVMM_COMPILE_ONLY} modules)
+args=(-s -j"$JOBS" ${W:+W=$W} ${C:+C=$C} modules)
 if [ "$root" = / ]; then
 	make -C "$kdir" M="$out" "${args[@]}" >&2
 else
