@@ -78,6 +78,26 @@ static int one_vm_lifetime(void)
 	return ret;
 }
 
+/*
+ * Free kernel memory lost over @rounds calls of @lifetime (after @warmup
+ * more, which fill the caches), in kB; each call must return 0.
+ */
+static long lost_kb(struct __test_metadata *_metadata, int (*lifetime)(void), int warmup,
+		    int rounds)
+{
+	long before, after;
+	int i;
+
+	for (i = 0; i < warmup; i++)
+		ASSERT_EQ(0, lifetime());
+	before = kernel_free_kb();
+	for (i = 0; i < rounds; i++)
+		ASSERT_EQ(0, lifetime()) TH_LOG("round %d", i);
+	after = kernel_free_kb();
+	TH_LOG("%s before %ld kB, after %ld kB", kernel_free_what(), before, after);
+	return before - after;
+}
+
 FIXTURE(lifetimes) {};
 FIXTURE_SETUP(lifetimes) {}
 FIXTURE_TEARDOWN(lifetimes) {}
@@ -88,22 +108,14 @@ FIXTURE_TEARDOWN(lifetimes) {}
  */
 TEST_F_TIMEOUT(lifetimes, thousand_vms_leak_nothing, 900)
 {
-	long before, after;
-	int i;
+	long lost = lost_kb(_metadata, one_vm_lifetime, 50, 1000);
 
-	for (i = 0; i < 50; i++)
-		ASSERT_EQ(0, one_vm_lifetime());
-	before = kernel_free_kb();
-	for (i = 0; i < 1000; i++)
-		ASSERT_EQ(0, one_vm_lifetime());
-	after = kernel_free_kb();
-	TH_LOG("%s before %ld kB, after %ld kB", kernel_free_what(), before, after);
 	/*
 	 * Every lifetime allocates at least a VMCB, a run page, four NPT
 	 * pages and pins guest pages: a leak of any of them is >= 4000 kB.
 	 * Half of that absorbs per-CPU page lists and KASAN's stack depot.
 	 */
-	EXPECT_LT(before - after, 2048);
+	EXPECT_LT(lost, 2048);
 }
 
 /* A VMM that maps 960 KiB of its guest, says so on @ready and runs on. */
@@ -153,22 +165,14 @@ static int __one_killed_vmm(void)
 /* vmctl kill, or a VMM that crashed: the kernel frees all of the VM. */
 TEST_F_TIMEOUT(lifetimes, killed_vmms_leak_nothing, 900)
 {
-	long before, after;
-	int i;
+	long lost = lost_kb(_metadata, __one_killed_vmm, 16, 256);
 
-	for (i = 0; i < 16; i++)
-		ASSERT_EQ(0, __one_killed_vmm());
-	before = kernel_free_kb();
-	for (i = 0; i < 256; i++)
-		ASSERT_EQ(0, __one_killed_vmm()) TH_LOG("VMM %d", i);
-	after = kernel_free_kb();
-	TH_LOG("%s before %ld kB, after %ld kB", kernel_free_what(), before, after);
 	/*
 	 * Each VMM had 240 guest pages pinned and mapped, a VMCB or VMCS, a
 	 * run page and page-table pages: a leak of its pins is 960 kB a VMM,
 	 * one of its kernel pages alone 4 MB in all.
 	 */
-	EXPECT_LT(before - after, 2048);
+	EXPECT_LT(lost, 2048);
 }
 
 TEST_HARNESS_MAIN
