@@ -310,7 +310,7 @@ char **containers_images(const struct store *s);
 /* import.c */
 const char *layer_media_type(const struct store *s, const char *digest);
 /* registry */
-/* ---- registry.c: the distribution API (v2) over libcurl ---- */
+/* ---- registry.c (regauth.c, regtls.c): the distribution API (v2) over libcurl ---- */
 struct reg_opts {
 	bool tls_verify;	/* false: plain http allowed, https unverified */
 	bool quiet;

@@ -10,37 +10,18 @@
  * from the challenge's realm for the request's scope; a 401 teaches a
  * new challenge and the request is sent once more (its body rewound:
  * bodies come from a buffer or from a file at an offset, never a pipe).
+ *
+ * This file is the transport and the messages; the challenges and the
+ * tokens are regauth.c's, the CA bundle regtls.c's.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <curl/curl.h>
-#include <openssl/evp.h>
 
-#include "image.h"
-
-enum auth_kind { AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
-
-struct reg {
-	char host[256];		/* as the name has it */
-	char base[300];		/* scheme://endpoint */
-	struct reg_opts o;
-	CURL *curl;
-	char *ca;		/* the CA bundle (system's and the cert dir's), or NULL */
-	size_t ca_len;
-	char *user, *pass;
-	enum auth_kind kind;
-	char realm[1024], service[256];
-	char *token, *token_scope;
-	curl_off_t max_speed;	/* CTR_REGISTRY_MAX_SPEED (bytes/s): a slow link, for tests */
-};
+#include "registry_priv.h"
 
 /* What one transfer needs in curl's callbacks. */
 struct xfer {
@@ -96,79 +77,6 @@ void reg_resp_free(struct reg_resp *resp)
 	memset(resp, 0, sizeof(*resp));
 }
 
-/* Appends file @path to the CA bundle. */
-static void ca_add(struct reg *r, const char *path)
-{
-	char buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		char *p = realloc(r->ca, r->ca_len + n + 2);
-
-		if (!p)
-			break;
-		r->ca = p;
-		memcpy(r->ca + r->ca_len, buf, n);
-		r->ca_len += n;
-	}
-	if (r->ca) {
-		r->ca[r->ca_len++] = '\n';
-		r->ca[r->ca_len] = 0;
-	}
-	close(fd);
-}
-
-/* Adds DIR's .crt files; false if DIR is not a directory. */
-static bool ca_dir(struct reg *r, const char *dir)
-{
-	struct dirent *e;
-	DIR *d = opendir(dir);
-	char p[4200];
-
-	if (!d)
-		return false;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 4 && !strcmp(e->d_name + l - 4, ".crt")) {
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			ca_add(r, p);
-		}
-	}
-	closedir(d);
-	return true;
-}
-
-/*
- * --cert-dir, else /etc/containers/certs.d/HOST and /etc/docker/certs.d/HOST
- * as Podman and Docker look: their CAs on top of the system's (curl takes
- * one bundle, so both go in one).
- */
-static int ca_load(struct reg *r)
-{
-	char p[600];
-	bool found;
-
-	if (r->o.cert_dir) {
-		if (!ca_dir(r, r->o.cert_dir))
-			return img_err("--cert-dir %s: %s (give a directory with the registry's CA as NAME.crt)",
-				       r->o.cert_dir, strerror(errno));
-	} else {
-		snprintf(p, sizeof(p), "/etc/containers/certs.d/%s", r->host);
-		found = ca_dir(r, p);
-		snprintf(p, sizeof(p), "/etc/docker/certs.d/%s", r->host);
-		found |= ca_dir(r, p);
-		if (!found)
-			return 0;
-	}
-	if (r->ca || r->o.cert_dir)
-		ca_add(r, "/etc/ssl/certs/ca-certificates.crt");
-	return 0;
-}
-
 static size_t on_header(char *p, size_t sz, size_t n, void *ctx)
 {
 	struct xfer *x = ctx;
@@ -203,11 +111,6 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ctx)
 	return len;
 }
 
-static bool success(long code)
-{
-	return code >= 200 && code < 300;
-}
-
 static size_t on_body(char *p, size_t sz, size_t n, void *ctx)
 {
 	struct xfer *x = ctx;
@@ -217,7 +120,7 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ctx)
 	char *b;
 
 	curl_easy_getinfo(x->r->curl, CURLINFO_RESPONSE_CODE, &code);
-	if (success(code) && x->q->blob) {
+	if (reg_success(code) && x->q->blob) {
 		if (x->got + len > x->q->blob_max) {
 			resp->too_big = true;
 			return 0;
@@ -229,7 +132,7 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ctx)
 		x->got += len;
 		return len;
 	}
-	max = success(code) ? x->q->max : 65536;	/* error bodies: enough for the message */
+	max = reg_success(code) ? x->q->max : 65536;	/* error bodies: enough for the message */
 	if (resp->len + len > max) {
 		resp->too_big = true;
 		return 0;
@@ -298,9 +201,8 @@ static struct curl_slist *header(struct curl_slist *h, const char *name, const c
 	return h;
 }
 
-/* One HTTP exchange; @auth a whole Authorization header or NULL. */
-static int attempt(struct reg *r, const struct reg_req *q, const char *auth, struct reg_resp *resp,
-		   CURLcode *cc)
+int reg_attempt(struct reg *r, const struct reg_req *q, const char *auth, struct reg_resp *resp,
+		CURLcode *cc)
 {
 	const char *method = q->method ? q->method : "GET";
 	struct curl_slist *h = NULL;
@@ -394,160 +296,36 @@ static int transport_err(const struct reg *r, CURLcode cc, const char *what)
 		       what, r->host, curl_easy_strerror(cc));
 }
 
-/* KEY="VALUE" of a WWW-Authenticate challenge. */
-static void challenge_param(const char *ch, const char *key, char *out, size_t len)
-{
-	size_t k = strlen(key);
-	const char *p = ch;
-
-	out[0] = 0;
-	while ((p = strstr(p, key))) {
-		if ((p == ch || p[-1] == ' ' || p[-1] == ',') && p[k] == '=') {
-			const char *v = p + k + 1, *end;
-
-			if (*v == '"') {
-				v++;
-				end = strchr(v, '"');
-			} else {
-				end = v + strcspn(v, ", ");
-			}
-			if (!end)
-				end = v + strlen(v);
-			snprintf(out, len, "%.*s", (int)(end - v), v);
-			return;
-		}
-		p += k;
-	}
-}
-
-/* Learns how to authenticate from a 401's challenge; false if it is not one we know. */
-static bool learn(struct reg *r, const char *ch)
-{
-	if (!strncasecmp(ch, "Basic", 5)) {
-		r->kind = AUTH_BASIC;
-		return true;
-	}
-	if (!strncasecmp(ch, "Bearer", 6)) {
-		r->kind = AUTH_BEARER;
-		challenge_param(ch + 6, "realm", r->realm, sizeof(r->realm));
-		challenge_param(ch + 6, "service", r->service, sizeof(r->service));
-		return r->realm[0] != 0;
-	}
-	return false;
-}
-
-static char *basic_header(const struct reg *r)
-{
-	size_t n = strlen(r->user) + strlen(r->pass) + 1;
-	char *plain = malloc(n + 1), *out = malloc(6 + 4 * (n / 3 + 1) + 1);
-
-	if (!plain || !out) {
-		free(plain);
-		free(out);
-		return NULL;
-	}
-	snprintf(plain, n + 1, "%s:%s", r->user, r->pass);
-	strcpy(out, "Basic ");
-	EVP_EncodeBlock((unsigned char *)out + 6, (unsigned char *)plain, n);
-	free(plain);
-	return out;
-}
-
-/* A token for @scope (a space-separated list; NULL: none) from the challenge's realm. */
-static int get_token(struct reg *r, const char *scope)
-{
-	char url[4096], *esc, *basic = r->user ? basic_header(r) : NULL;
-	const char *sc = scope ? scope : "";
-	struct reg_req q = { .fd = -1, .max = 1 << 20 };
-	struct reg_resp resp;
-	json_object *j, *t;
-	size_t o;
-	CURLcode cc;
-	int ret;
-
-	esc = curl_easy_escape(r->curl, r->service, 0);
-	o = snprintf(url, sizeof(url), "%s%sservice=%s", r->realm, strchr(r->realm, '?') ? "&" : "?",
-		     esc ? esc : "");
-	curl_free(esc);
-	while (*sc && o < sizeof(url)) {
-		size_t l = strcspn(sc, " ");
-		char one[1024];
-
-		snprintf(one, sizeof(one), "%.*s", (int)l, sc);
-		esc = curl_easy_escape(r->curl, one, 0);
-		o += snprintf(url + o, sizeof(url) - o, "&scope=%s", esc ? esc : "");
-		curl_free(esc);
-		sc += l;
-		sc += strspn(sc, " ");
-	}
-	q.url = url;
-	ret = attempt(r, &q, basic, &resp, &cc);
-	free(basic);
-	if (ret) {
-		reg_resp_free(&resp);
-		return img_err("registry %s's token server %s: %s", r->host, r->realm,
-			       curl_easy_strerror(cc));
-	}
-	if (resp.status == 401 || resp.status == 403) {
-		reg_resp_free(&resp);
-		return img_err(r->user ? "registry %s's token server refused the credentials of %s: run ctr login %s"
-				       : "registry %s's token server wants credentials%.0s: run ctr login %s",
-			       r->host, r->user ? r->user : "", r->host);
-	}
-	j = resp.body && success(resp.status) ? json_tokener_parse(resp.body) : NULL;
-	if (!j || (!json_object_object_get_ex(j, "token", &t) &&
-		   !json_object_object_get_ex(j, "access_token", &t))) {
-		json_object_put(j);
-		ret = img_err("registry %s's token server %s answered %ld without a token", r->host,
-			      r->realm, resp.status);
-		reg_resp_free(&resp);
-		return ret;
-	}
-	free(r->token);
-	free(r->token_scope);
-	r->token = malloc(strlen(json_object_get_string(t)) + 8);
-	if (r->token)
-		sprintf(r->token, "Bearer %s", json_object_get_string(t));
-	r->token_scope = strdup(scope ? scope : "");
-	json_object_put(j);
-	reg_resp_free(&resp);
-	return r->token ? 0 : -1;
-}
-
 int reg_do(struct reg *r, const struct reg_req *q, struct reg_resp *resp)
 {
 	int tries;
 
 	for (tries = 0;; tries++) {
-		char *basic = NULL, sc[1024];
+		char *basic = NULL;
 		const char *auth = NULL;
 		CURLcode cc;
 		int ret;
 
 		if (r->kind == AUTH_BEARER && q->scope &&
-		    (!r->token || strcmp(r->token_scope, q->scope)) && get_token(r, q->scope))
+		    (!r->token || strcmp(r->token_scope, q->scope)) && regauth_token(r, q->scope))
 			return -1;
 		if (r->kind == AUTH_BEARER)
 			auth = r->token;
 		else if (r->kind == AUTH_BASIC && r->user)
-			auth = basic = basic_header(r);
-		ret = attempt(r, q, auth, resp, &cc);
+			auth = basic = regauth_basic(r);
+		ret = reg_attempt(r, q, auth, resp, &cc);
 		free(basic);
 		if (ret) {
 			if (cc != CURLE_OK)
 				transport_err(r, cc, q->url);
 			return -1;
 		}
-		if (resp->status != 401 || tries || !learn(r, resp->challenge) ||
+		if (resp->status != 401 || tries || !regauth_learn(r, resp->challenge) ||
 		    (r->kind == AUTH_BASIC && !r->user))
 			return 0;
-		/* a token for the request's scope, or for the one the registry asked for */
-		if (r->kind == AUTH_BEARER) {
-			challenge_param(resp->challenge + 6, "scope", sc, sizeof(sc));
-			if (get_token(r, q->scope ? q->scope : sc[0] ? sc : NULL)) {
-				reg_resp_free(resp);
-				return -1;
-			}
+		if (r->kind == AUTH_BEARER && regauth_renew(r, q->scope, resp->challenge)) {
+			reg_resp_free(resp);
+			return -1;
 		}
 		reg_resp_free(resp);
 	}
@@ -629,11 +407,11 @@ struct reg *reg_open(const char *host, const struct reg_opts *o)
 	} else {
 		auth_get(o->authfile, host, &r->user, &r->pass);
 	}
-	if (ca_load(r))
+	if (regtls_load(r))
 		goto fail;
 	for (i = 0; i < (o->tls_verify ? 1 : 2); i++) {
 		snprintf(r->base, sizeof(r->base), "%s://%s", schemes[i], reg_endpoint(host));
-		if (!attempt(r, &q, NULL, &resp, &cc))
+		if (!reg_attempt(r, &q, NULL, &resp, &cc))
 			break;
 		reg_resp_free(&resp);
 	}
@@ -641,7 +419,7 @@ struct reg *reg_open(const char *host, const struct reg_opts *o)
 		transport_err(r, cc, "GET /v2/");
 		goto fail;
 	}
-	if (resp.status == 401 && !learn(r, resp.challenge)) {
+	if (resp.status == 401 && !regauth_learn(r, resp.challenge)) {
 		img_err("registry %s wants an authentication ctr does not know (\"%.100s\"): only Basic and Bearer are",
 			host, resp.challenge);
 		goto fail;
