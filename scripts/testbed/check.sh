@@ -5,6 +5,7 @@
 #   svm-test   QEMU TCG (AMD SVM), the KUnit/KASAN/lockdep test kernel
 #   svm-stock  QEMU TCG, Debian's stock kernel (and KVM, the peer)
 #   svm-6.12   QEMU TCG, Debian's 6.12 (Debian 13's kernel), its own guest
+#   svm-7.x    QEMU TCG, trixie-backports' newest (7.3): the selftests
 #   vmx-test   Bochs (Intel VMX), the test kernel
 #   vmx-stock  Bochs, Debian's stock kernel: vmctl's Linux guests
 #   vmx-6.12   Bochs, Debian's 6.12: the VMX backend's entry and exit paths
@@ -15,9 +16,9 @@
 # and run beside the rest; every phase and bed prints its wall time. Each
 # phase's output is in $LVMM_OUT/logs/PHASE.log.
 # Environment (make check BEDS=... ONLY=... sets the first two):
-#   LVMM_BEDS   what to run, default "lint fuzz svm-test svm-stock vmx-test
-#               vmx-stock vmx-6.12 host"; svm-6.12 on request (the fast loop:
-#               LVMM_BEDS=svm-test)
+#   LVMM_BEDS   what to run, default "lint fuzz svm-test svm-stock svm-7.x
+#               vmx-test vmx-stock vmx-6.12 host"; svm-6.12 on request (the
+#               fast loop: LVMM_BEDS=svm-test)
 #   LVMM_ONLY   one program of selftests/lvmm/TESTS to run in each bed
 #               (KUnit is left out then)
 #   LVMM_CHECK_TIMEOUT (whole run, default 85 min: under CI's 90),
@@ -44,10 +45,10 @@ if [ -z "${LVMM_CHECK_GUARDED:-}" ]; then
 	exit $rc
 fi
 
-all_beds="lint fuzz svm-test svm-stock svm-6.12 vmx-test vmx-stock vmx-6.12 host"
+all_beds="lint fuzz svm-test svm-stock svm-6.12 svm-7.x vmx-test vmx-stock vmx-6.12 host"
 # svm-6.12 is not in the default yet: there modload_test's MemFree drift
 # over 50 loads is 4.5 MB, above its 4 MB bound (Documentation/testing.rst).
-default_beds="lint fuzz svm-test svm-stock vmx-test vmx-stock vmx-6.12 host"
+default_beds="lint fuzz svm-test svm-stock svm-7.x vmx-test vmx-stock vmx-6.12 host"
 beds=${LVMM_BEDS:-$default_beds}
 only=${LVMM_ONLY:-}
 for b in $beds; do
@@ -74,6 +75,7 @@ t_start=$(date +%s%N)
 bed_kind() {
 	case $1 in
 	*-6.12) echo stock-6.12 ;;
+	*-7.x) echo stock-7.x ;;
 	*) echo "${1#*-}" ;;
 	esac
 }
@@ -84,8 +86,9 @@ bed_kind() {
 bed_guests() {
 	case $1 in
 	svm-test) echo "small" ;;
-	svm-stock) echo "debian small test" ;;
+	svm-stock) echo "debian debian-6.12 debian-7.x small test" ;;
 	svm-6.12) echo "debian" ;;
+	svm-7.x) echo "" ;;
 	vmx-test) echo "small" ;;
 	vmx-stock) echo "debian small" ;;
 	vmx-6.12) echo "" ;;
@@ -102,7 +105,7 @@ bed_append() {
 	vmx-6.12) a="lvmm.only=exits_test" ;;
 	# Podman's matrix runs in one SVM bed (its image carries the engines;
 	# the Bochs beds skip ctr's tests anyway).
-	svm-test | svm-6.12) a="lvmm.skip_tag=engines" ;;
+	svm-test | svm-6.12 | svm-7.x) a="lvmm.skip_tag=engines" ;;
 	esac
 	[ -z "$only" ] || a="$a lvmm.only=$only"
 	echo "$a"
@@ -151,7 +154,7 @@ need_test= need_stock= need_small=
 for b in $beds; do
 	case $b in
 	*-test) need_test=1 ;;
-	*-stock | *-6.12) need_stock=1 ;;
+	*-stock | *-6.12 | *-7.x) need_stock=1 ;;
 	esac
 	case " $(bed_guests "$b") " in *" small "*) need_small=1 ;; esac
 	case " $(bed_guests "$b") " in *" debian "*) need_stock=1 ;; esac
@@ -210,7 +213,7 @@ fi
 # The SVM beds one after the other beside Bochs: three L1 CPUs (QEMU's
 # vCPU threads), the VMs on CPUs 1-2 (Documentation/testing.rst).
 export LVMM_QEMU_SMP=${LVMM_QEMU_SMP:-3}
-for b in svm-test svm-stock svm-6.12; do
+for b in svm-test svm-stock svm-6.12 svm-7.x; do
 	want "$b" || continue
 	stage "$b"
 	phase "boot-$b" boot_qemu "$b"

@@ -34,8 +34,9 @@ dir=$(stock_kernel_dir "$ver")
 
 exec 9>"$dir.lock"
 flock 9
-# .done3: the extraction also holds the virtio, tun and overlay modules now.
-if [ ! -f "$dir/.done3" ]; then
+# .done4: the extraction also holds the virtio, tun, overlay, evdev and
+# ACPI button modules now.
+if [ ! -f "$dir/.done4" ]; then
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp" "$dir"
 	case $ver in
@@ -61,7 +62,8 @@ if [ ! -f "$dir/.done3" ]; then
 	# kvm-amd needs ccp (SEV), kvm needs irqbypass. The virtio drivers
 	# (and what virtio_net needs) go into vmctl's Linux guest; tun lets
 	# the test VM give that guest a network; overlayfs is the root of
-	# ctr's containers made from images.
+	# ctr's containers made from images; evdev and button: the guest's
+	# ACPI power button (vmctl stop).
 	for deb in "$dir.tmp"/*.deb; do
 		dpkg-deb --fsys-tarfile "$deb" |
 			tar -x -C "$dir" --wildcards --no-wildcards-match-slash \
@@ -71,6 +73,7 @@ if [ ! -f "$dir/.done3" ]; then
 				"$m/drivers/char/hw_random/virtio-rng.ko*" "$m/drivers/char/virtio_console.ko*" \
 				"$m/drivers/net/virtio_net.ko*" "$m/drivers/net/net_failover.ko*" \
 				"$m/net/core/failover.ko*" "$m/drivers/net/tun.ko*" \
+				"$m/drivers/input/evdev.ko*" "$m/drivers/acpi/button.ko*" \
 				"$m/fs/overlayfs/*" 2>/dev/null || :
 	done
 	# The layout the beds expect: boot/vmlinuz-VER, lib/modules/VER.
@@ -86,7 +89,7 @@ if [ ! -f "$dir/.done3" ]; then
 		[ -f "$dir/$f" ] || { echo "fetch-stock: $f missing from the packages of $ver" >&2; exit 1; }
 	done
 	rm -rf "$dir.tmp"
-	touch "$dir/.done3"
+	touch "$dir/.done4"
 fi
 
 if [ -z "$kdir" ]; then

@@ -7,6 +7,7 @@
 #   /usr/bin/crun, /usr/bin/runc + libraries  <- the host's (reference runtimes)
 #   /usr/bin/vmctl (and /vmctl), /guests/*.bin <- tools/vmctl/
 #   /guests/bzImage                            <- $LVMM_GUEST_KERNEL (Debian's, if set)
+#   /guests/bzImage-6.12, bzImage-7.x          <- $LVMM_GUEST_KERNEL_612, _7X (Debian's newer ones)
 #   /guests/small-bzImage                      <- $LVMM_GUEST_SMALL_KERNEL (if set)
 #   /guests/test-bzImage                       <- $LVMM_GUEST_TEST_KERNEL (if set)
 #   /guests/initrd.cpio.gz                     <- busybox + linux-guest-init.sh + the
@@ -83,7 +84,8 @@ done
 # busybox initramfs for all of them.
 guest_kernels=0
 for g in bzImage:${LVMM_GUEST_KERNEL:-} small-bzImage:${LVMM_GUEST_SMALL_KERNEL:-} \
-	test-bzImage:${LVMM_GUEST_TEST_KERNEL:-}; do
+	test-bzImage:${LVMM_GUEST_TEST_KERNEL:-} bzImage-6.12:${LVMM_GUEST_KERNEL_612:-} \
+	bzImage-7.x:${LVMM_GUEST_KERNEL_7X:-}; do
 	[ -n "${g#*:}" ] || continue
 	install -D -m 644 "${g#*:}" "$root/guests/${g%%:*}"
 	guest_kernels=$((guest_kernels + 1))
@@ -95,18 +97,21 @@ if [ $guest_kernels -gt 0 ]; then
 	for a in sh mount echo cat grep sleep reboot poweroff tr cut setsid mkfifo; do ln -s busybox "$groot/bin/$a"; done
 	for a in ls dd od head wc ip ping sync insmod stty tty ps uname dmesg sed sort; do ln -s busybox "$groot/bin/$a"; done
 	for a in mkdir chmod acpid killall; do ln -s busybox "$groot/bin/$a"; done
-	# The stock kernel's virtio drivers (and the power button's), in load order, under its release
-	# (the init loads them when it runs that kernel; the test kernel has
-	# them built in).
-	gmods=$groot/lib/modules/$(basename "$(dirname "${LVMM_GUEST_MODULES:-/none/x}")")
-	mkdir -p "$gmods"
-	for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio block/virtio_blk \
-		char/hw_random/virtio-rng char/virtio_console ../net/core/failover \
-		net/net_failover net/virtio_net input/evdev acpi/button; do
-		f=${LVMM_GUEST_MODULES:-/nonexistent}/drivers/$m.ko
-		[ -f "$f" ] || continue
-		cp "$f" "$gmods/"
-		echo "${m##*/}.ko" >>"$gmods/order"
+	# Each stock kernel's virtio drivers (and the power button's), in load
+	# order, under its release (the init loads them when it runs that
+	# kernel; the small and test kernels have them built in).
+	# LVMM_GUEST_MODULES: their .../lib/modules/RELEASE/kernel trees.
+	for tree in ${LVMM_GUEST_MODULES:-}; do
+		gmods=$groot/lib/modules/$(basename "$(dirname "$tree")")
+		mkdir -p "$gmods"
+		for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio block/virtio_blk \
+			char/hw_random/virtio-rng char/virtio_console ../net/core/failover \
+			net/net_failover net/virtio_net input/evdev acpi/button; do
+			f=$tree/drivers/$m.ko
+			[ -f "$f" ] || continue
+			cp "$f" "$gmods/"
+			echo "${m##*/}.ko" >>"$gmods/order"
+		done
 	done
 	install -m 755 "$TESTBED_DIR/linux-guest-init.sh" "$groot/init"
 	(cd "$groot" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |

@@ -1,14 +1,16 @@
 #!/bin/bash
 # Ready one kernel for a test boot: build lvmm.ko against it and pack the
 # initramfs. KIND is "test" (the cached KUnit kernel, built if needed),
-# "stock" (Debian 12's 6.1, fetched if needed) or "stock-6.12" (Debian's
-# 6.12, the kernel of Debian 13). Leaves OUTDIR/kernel (the image's
-# path) and OUTDIR/initramfs.cpio.gz; the module is built in
-# $LVMM_OUT/mod-KIND.
+# "stock" (Debian 12's 6.1, fetched if needed), "stock-6.12" (Debian's
+# 6.12, the kernel of Debian 13) or "stock-7.x" (trixie-backports'
+# newest). Leaves OUTDIR/kernel (the image's path) and
+# OUTDIR/initramfs.cpio.gz; the module is built in $LVMM_OUT/mod-KIND.
 # GUESTS: the Linux guests vmctl's test boots in this bed, any of "debian"
-# (Debian's stock kernel, unmodified), "small" (the bed's small guest
-# kernel, built here if needed) and "test" (the test kernel itself);
-# default all three, "" for none. Each left out keeps the initramfs smaller, which
+# (Debian's stock kernel, unmodified), "debian-6.12" and "debian-7.x"
+# (Debian 13's kernel and trixie-backports' newest, unmodified, fetched
+# if needed), "small" (the bed's small guest kernel, built here if needed)
+# and "test" (the test kernel itself); default "debian small test", ""
+# for none. Each left out keeps the initramfs smaller, which
 # Bochs reads from its emulated CD and init copies to a tmpfs.
 # usage: stage.sh KIND OUTDIR [GUESTS]
 set -euo pipefail
@@ -22,8 +24,9 @@ test)
 	image=$kdir/arch/x86/boot/bzImage
 	kver=$(cat "$kdir/include/config/kernel.release")
 	modtree=$(dirname "$kdir")/modroot/lib/modules/$kver ;;
-stock | stock-6.12)
-	# stock: Debian 12's 6.1 (or LVMM_STOCK's); stock-6.12: Debian's 6.12
+stock | stock-6.12 | stock-7.x)
+	# stock: Debian 12's 6.1 (or LVMM_STOCK's); stock-6.12: Debian's 6.12;
+	# stock-7.x: trixie-backports' newest
 	v=
 	[ "$kind" = stock ] || v=${kind#stock-}
 	info=$(bash "$TESTBED_DIR/fetch-stock.sh" $v)
@@ -31,7 +34,7 @@ stock | stock-6.12)
 	kver=${image##*/vmlinuz-}
 	modtree=${image%/boot/*}/lib/modules/$kver ;;
 *)
-	echo "stage: unknown kernel kind '$kind' (test, stock or stock-6.12)" >&2
+	echo "stage: unknown kernel kind '$kind' (test, stock, stock-6.12 or stock-7.x)" >&2
 	exit 2 ;;
 esac
 
@@ -58,11 +61,20 @@ while [ ${#want[@]} -gt 0 ]; do
 done
 # The Linux guests of vmctl's tests: Debian's kernel (with its virtio
 # modules), the small guest kernel, the test kernel (when it has been built).
-guest='' guest_mods='' small_guest='' test_guest=''
+guest='' guest_mods='' small_guest='' test_guest='' guest_612='' guest_7x=''
+mods_of() { echo "${1%/boot/*}/lib/modules/${1##*/vmlinuz-}/kernel"; }
 if has_guest debian; then
 	guest=$image
 	[ "$kind" = stock ] || { info=$(bash "$TESTBED_DIR/fetch-stock.sh") && guest=${info%%$'\n'*}; }
-	guest_mods=${guest%/boot/*}/lib/modules/${guest##*/vmlinuz-}/kernel
+	guest_mods=$(mods_of "$guest")
+fi
+if has_guest debian-6.12; then
+	info=$(bash "$TESTBED_DIR/fetch-stock.sh" 6.12) && guest_612=${info%%$'\n'*}
+	guest_mods="$guest_mods $(mods_of "$guest_612")"
+fi
+if has_guest debian-7.x; then
+	info=$(bash "$TESTBED_DIR/fetch-stock.sh" 7.x) && guest_7x=${info%%$'\n'*}
+	guest_mods="$guest_mods $(mods_of "$guest_7x")"
 fi
 if has_guest small; then
 	small_guest=$(bash "$TESTBED_DIR/build-kernel.sh" guest)/arch/x86/boot/bzImage
@@ -72,5 +84,6 @@ if has_guest test; then
 	[ -z "$test_guest" ] || test_guest=$test_guest/arch/x86/boot/bzImage
 fi
 LVMM_GUEST_TEST_KERNEL=$test_guest LVMM_GUEST_SMALL_KERNEL=$small_guest LVMM_GUEST_KERNEL=$guest \
+	LVMM_GUEST_KERNEL_612=$guest_612 LVMM_GUEST_KERNEL_7X=$guest_7x \
 	LVMM_GUEST_MODULES=$guest_mods bash "$TESTBED_DIR/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$ko" "${kvm[@]}"
 echo "$image" >"$out/kernel"

@@ -14,11 +14,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The guests this bed staged (stage.sh picks them per bed: Debian's kernel
 # boots once per vendor); lvmm.guest=LIST on the bed's command line
-# (any of debian, small, test, or none) narrows that.
+# (any of debian, debian-6.12, debian-7.x, small, test, or none) narrows that.
 guests=
 [ ! -f /guests/bzImage ] || guests="$guests debian"
 [ ! -f /guests/small-bzImage ] || guests="$guests small"
 [ ! -f /guests/test-bzImage ] || guests="$guests test"
+[ ! -f /guests/bzImage-6.12 ] || guests="$guests debian-6.12"
+[ ! -f /guests/bzImage-7.x ] || guests="$guests debian-7.x"
 for arg in $(cat /proc/cmdline); do
 	case $arg in lvmm.guest=*) guests=$(echo "${arg#*=}" | tr , ' ') ;; esac
 done
@@ -133,7 +135,8 @@ boot_and_check() {
 	echo "(exit status $rc)" >>"$tmp/out"
 	expect "${p}the kernel runs: banner" 'Linux version [0-9]'
 	expect "${p}the command line arrives through the zero page" 'Command line: .*lvmm.test=boot-protocol'
-	expect "${p}the e820 map arrives: RAM from 1 MiB to 256 MiB" 'BIOS-e820: \[mem 0x0000000000100000-0x000000000fffffff\] usable'
+	# (6.x calls RAM "usable", 7.x "System RAM".)
+	expect "${p}the e820 map arrives: RAM from 1 MiB to 256 MiB" 'BIOS-e820: \[mem 0x0000000000100000-0x000000000fffffff\] .*(usable|System RAM)'
 	expect "${p}the initrd arrives where the zero page says" 'RAMDISK: \[mem 0x0'
 	expect "${p}ACPI's MADT describes the CPUs and the I/O APIC" 'IOAPIC\[0\]: apic_id 2, version 17, address 0xfec00000'
 	expect "${p}the guest sees the TSC-deadline timer" 'TSC deadline timer available'
@@ -176,6 +179,17 @@ boot_and_check() {
 }
 
 want debian && boot_and_check /guests/bzImage ""
+# Debian 13's kernel and trixie-backports' newest, unmodified, with the
+# same initramfs (which holds each one's virtio modules) and checks.
+for v in 6.12 7.x; do
+	want "debian-$v" || continue
+	if [ -f "/guests/bzImage-$v" ]; then
+		boot_and_check "/guests/bzImage-$v" "Debian $v: "
+		expect "Debian $v: the banner is of that release" "Linux version ${v%.x}\.[0-9.]+\+deb1[0-9]-amd64"
+	else
+		notok "Debian $v: /guests/bzImage-$v is in the bed (staged by stage.sh)"
+	fi
+done
 if want small; then
 	boot_and_check /guests/small-bzImage "small kernel: "
 	expect "small kernel: it is the bed's own build (-lvmmguest)" 'Linux version [0-9.]+-lvmmguest'
@@ -266,7 +280,7 @@ if want small && [ -f /guests/small-bzImage ] &&
 	# Started again, a guest that ignores the button is forced off.
 	mv "$lclog" "$lclog.first"
 	check "lifecycle: a stopped VM starts again" lcvm start lx
-	check "lifecycle: it boots and ticks again" lc_wait 300 grep -q 'lvmm-guest: tick 2$' "$lclog"
+	check "lifecycle: it boots and ticks again" lc_wait 300 lc_ticking 2
 	printf 'killall acpid; echo acpid-$?-killed\n\035' >"$tmp/keys"
 	lcvm console lx <"$tmp/keys" >/dev/null 2>&1
 	check "lifecycle: acpid killed in the guest" lc_wait 60 grep -q '^acpid-0-killed' "$lclog"
