@@ -7,8 +7,10 @@
 #          run and the ratio against KVM; once in QEMU (SVM) and once in
 #          Bochs (VMX); then ctr's image build and pull against buildah
 #          and skopeo on this machine (host); the ratio lines come last.
-# LVMM_KERNEL=stock (default: Debian's, fetched in seconds) or test (the
-# KUnit kernel, built once in ~15 min). usage: demo.sh [demo|bench]
+# LVMM_KERNEL=stock (default: Debian's, fetched in seconds), stock-6.12 or
+# stock-7.x (Debian's newer ones: the same benchmarks, KVM of that kernel
+# the peer; SVM only on 7.x) or test (the KUnit kernel, built once in ~15
+# min). usage: demo.sh [demo|bench]
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
