@@ -13,7 +13,7 @@
 #   /guests/initrd.cpio.gz                     <- busybox + linux-guest-init.sh + the
 #                                                 virtio modules ($LVMM_GUEST_MODULES), for them
 #   /usr/bin/ctr, /usr/bin/ctr-image + libraries <- tools/ctr/
-#   /usr/bin/podman, conmon + libraries        <- the host's (LVMM_IMAGE_ENGINES=1)
+#   /usr/bin/podman, conmon, skopeo, umoci     <- the host's, + libraries (LVMM_IMAGE_ENGINES=1)
 #   /bench/* (executables), /bench.sh          <- tools/bench/
 #   /demo.sh                                   <- scripts/testbed/guest-demo.sh
 # usage: mkinitramfs.sh OUT.cpio.gz KVER LVMM_KO [MODULE.ko...]
@@ -127,11 +127,18 @@ for r in crun runc; do
 	p=$(command -v "$r") || continue
 	add "$p" "usr/bin/$r" dynamic-ok
 done
-# The engines ctr runs under (LVMM_IMAGE_ENGINES=1: the beds that run
-# selftests tagged "engines"; 40 MB that the others do without).
+# The engines ctr runs under, and the image peers ctr's archives are
+# checked against (LVMM_IMAGE_ENGINES=1: the beds that run selftests
+# tagged "engines"; 60 MB that the others do without).
 if [ -n "${LVMM_IMAGE_ENGINES:-}" ]; then
-	for p in podman conmon; do
+	for p in podman conmon skopeo umoci; do
 		add "$(command -v "$p")" "usr/bin/$p" dynamic-ok
+	done
+	# GNU tar, find, diff and cmp for the image tests (--transform,
+	# -printf, --no-dereference), beside busybox, not in its place:
+	# ctr_image_lib.sh puts them first in its own PATH only.
+	for p in tar find diff cmp; do
+		add "$(command -v "$p")" "usr/lib/lvmm-gnu/$p" dynamic-ok
 	done
 	for f in /usr/share/containers/seccomp.json /etc/containers/policy.json; do
 		[ ! -f "$f" ] || install -D -m 644 "$f" "$root$f"

@@ -4,10 +4,19 @@
 # finish), a busybox root filesystem, and Podman, skopeo and umoci with a
 # world of their own under $tmp (storage, containers.conf), so nothing of
 # the host's images or configuration is touched. Sourced with the test's
-# arguments (CTR-IMAGE BUSYBOX), it makes $tmp and the image bb (a busybox
-# root filesystem imported, $tmp/rootfs) or ends the test.
-CI=$(realpath "$1")
-BUSYBOX=$2
+# arguments (CTR-IMAGE BUSYBOX; the test bed's defaults: /usr/bin/ctr-image,
+# /bin/busybox), it makes $tmp and the image bb (a busybox root filesystem
+# imported, $tmp/rootfs) or ends the test.
+# In the test bed busybox is the userland, and its shell runs its own
+# applets whatever PATH says: GNU's tar, find, diff and cmp, staged beside
+# it (mkinitramfs.sh) for what busybox's lack, are called as functions.
+if [ -d /usr/lib/lvmm-gnu ]; then
+	for t in tar find diff cmp; do
+		eval "$t() { /usr/lib/lvmm-gnu/$t \"\$@\"; }"
+	done
+fi
+CI=$(realpath "${1:-/usr/bin/ctr-image}")
+BUSYBOX=${2:-/bin/busybox}
 tmp=$(mktemp -d /tmp/ctr-image-test.XXXXXX)
 . "$(cd "$(dirname "$0")" && pwd)/engine_matrix.sh"
 
@@ -37,6 +46,9 @@ podman_setup() {
 	printf '[storage]\ndriver = "vfs"\nrunroot = "%s"\ngraphroot = "%s"\n' \
 		"$tmp/prun" "$tmp/pstore" >"$tmp/storage.conf"
 	export CONTAINERS_CONF="$tmp/containers.conf" CONTAINERS_STORAGE_CONF="$tmp/storage.conf"
+	# The test bed boots without cgroupfs: mount cgroup v2 as ctr_test.sh does.
+	[ -d /sys/fs/cgroup ] && ! grep -q ' /sys/fs/cgroup ' /proc/mounts &&
+		mount -t cgroup2 none /sys/fs/cgroup
 	# crun refuses a hybrid cgroup layout; runc runs on both
 	PM_RUNTIME=crun
 	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || PM_RUNTIME=runc
