@@ -1027,6 +1027,14 @@ expect "... /sys read-only" '^sysfs /sys sysfs ro,nosuid,nodev,noexec'
 expect "... maskedPaths (/sys/firmware)" ' /sys/firmware tmpfs ro'
 $CTR delete --force podman >/dev/null 2>&1
 
+# A --root whose parents do not exist yet (a fresh /run) is made, as runc does.
+conf '"sh", "-c", "echo made"'
+(cd "$B" && $CTR_BIN --root "$tmp/fresh/run/ctr" run deep) >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -qx made "$tmp/out" && [ "$(stat -c %a "$tmp/fresh/run/ctr")" = 700 ] &&
+	ok "--root under missing parents: made (mkdir -p), the root itself 0700" ||
+	notok "--root under missing parents: made (mkdir -p), the root itself 0700 (status $rc: $(cat "$tmp/out"))"
+
 ls "$STATE" 2>/dev/null >"$tmp/out"
 [ -s "$tmp/out" ] && notok "nothing left in the state directory" || ok "nothing left in the state directory"
 for s in 4241 4242 4243 4244 4245; do sleepers $s; done >"$tmp/out"
