@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "ctr.h"
+#include "mkdirs.h"
 
 static int write_proc(pid_t pid, const char *file, const char *text)
 {
@@ -198,31 +198,10 @@ static void cleanup(struct ctr_state *st, pid_t pid)
 	ctr_remove_state(st);
 }
 
-/*
- * mkdir -p, as runc and crun make their root: the missing parents 0755
- * (a /run the system has not made yet, say), @path itself @mode.
- */
-static int mkdir_parents(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	if ((size_t)snprintf(buf, sizeof(buf), "%s", path) >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (p = strchr(buf + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = 0;
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, mode);
-}
-
 static int make_state_dir(struct ctr_state *st)
 {
-	if (mkdir_parents(ctr_root, 0700) && errno != EEXIST) {
+	/* mkdir -p, as runc and crun make their root: a fresh /run's parents 0755. */
+	if ((mkdir_parents(ctr_root, 0755) || mkdir(ctr_root, 0700)) && errno != EEXIST) {
 		ctr_err("cannot create the state directory %s: %s (pass --root)", ctr_root,
 			strerror(errno));
 		return -errno;

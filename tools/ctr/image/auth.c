@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "image.h"
+#include "mkdirs.h"
 
 void auth_file(const char *authfile, char *out, size_t len)
 {
@@ -113,31 +114,15 @@ int auth_get(const char *authfile, const char *host, char **user, char **pass)
 	return creds_from(p, host, user, pass);
 }
 
-static int mkdir_parents(char *path)
-{
-	char *p;
-
-	for (p = path + 1; (p = strchr(p, '/')); p++) {
-		*p = 0;
-		if (mkdir(path, 0700) && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
 /* Writes @j to @path: a 0600 file beside it, renamed over it. */
 static int auth_write(const char *path, json_object *j)
 {
 	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY);
-	char tmp[4200], dir[4096];
+	char tmp[4200];
 	size_t len = strlen(text);
 	int fd;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	if (mkdir_parents(dir))
+	if (mkdir_parents(path, 0700))
 		return img_err("cannot create the directory of %s: %s (pass --authfile FILE)", path,
 			       strerror(errno));
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);

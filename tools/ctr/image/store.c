@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "mkdirs.h"
 
 void store_path(const struct store *s, char *out, size_t len, const char *fmt, ...)
 {
@@ -25,25 +26,6 @@ void store_path(const struct store *s, char *out, size_t len, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(out + n, len - n, fmt, ap);
 	va_end(ap);
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[2400];
-	char *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, mode) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 int store_open(struct store *s, const char *root)
@@ -59,7 +41,7 @@ int store_open(struct store *s, const char *root)
 	s->lock_fd = -1;
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		store_path(s, p, sizeof(p), "%s", dirs[i]);
-		if (mkdir_p(p, 0700))
+		if ((mkdir_parents(p, 0700) || mkdir(p, 0700)) && errno != EEXIST)
 			return img_err("cannot create the image store %s: %s (pass --store DIR, or run as root)",
 				       root, strerror(errno));
 	}
