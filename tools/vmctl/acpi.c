@@ -125,6 +125,23 @@ static uint8_t *put32(uint8_t *p, uint32_t v)
 	return put(p, &v, 4);
 }
 
+/* Name (_CRS, Buffer () { @crs }): a resource template of @len bytes. */
+static uint8_t *aml_crs(uint8_t *p, const uint8_t *crs, size_t len)
+{
+	p = put(p, "\x08_CRS\x11", 6);
+	p = pkg_length(p, 2 + len);
+	*p++ = AML_BYTE;
+	*p++ = len;
+	return put(p, crs, len);
+}
+
+/* Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) { @pin } */
+static uint8_t *crs_interrupt(uint8_t *r, uint32_t pin)
+{
+	r = put(r, "\x89\x06\x00\x03\x01", 5);
+	return put32(r, pin);
+}
+
 /* Device (...) around @body, which starts with the device's name. */
 static size_t aml_device(uint8_t *at, const uint8_t *body, size_t len)
 {
@@ -147,8 +164,7 @@ static size_t virtio_device_aml(uint8_t *at, unsigned int slot)
 	r = put(r, "\x86\x09\x00\x01", 4);
 	r = put32(r, VIRTIO_MMIO_BASE + slot * VIRTIO_MMIO_WINDOW);
 	r = put32(r, VIRTIO_MMIO_WINDOW);
-	r = put(r, "\x89\x06\x00\x03\x01", 5);
-	r = put32(r, VIRTIO_MMIO_FIRST_PIN + slot);
+	r = crs_interrupt(r, VIRTIO_MMIO_FIRST_PIN + slot);
 	r = put(r, "\x79\x00", 2);	/* end tag, no checksum */
 
 	snprintf(name, sizeof(name), "VR%02u", slot % 100);
@@ -156,11 +172,7 @@ static size_t virtio_device_aml(uint8_t *at, unsigned int slot)
 	p = put(p, "\x08_HID\x0dLNRO0005", 15);	/* with the NUL */
 	p = put(p, "\x08_UID\x0a", 6);
 	*p++ = slot;
-	p = put(p, "\x08_CRS\x11", 6);
-	p = pkg_length(p, 2 + (r - crs));
-	*p++ = AML_BYTE;
-	*p++ = r - crs;
-	p = put(p, crs, r - crs);
+	p = aml_crs(p, crs, r - crs);
 	return aml_device(at, body, p - body);
 }
 
@@ -186,11 +198,7 @@ static size_t com1_aml(uint8_t *at)
 	p = put(p, "COM1", 4);
 	p = put(p, "\x08_HID\x0c\x41\xd0\x05\x01", 10);	/* EisaId ("PNP0501") */
 	p = put(p, "\x08_UID\x01", 6);				/* One */
-	p = put(p, "\x08_CRS\x11", 6);
-	p = pkg_length(p, 2 + sizeof(crs));
-	*p++ = AML_BYTE;
-	*p++ = sizeof(crs);
-	p = put(p, crs, sizeof(crs));
+	p = aml_crs(p, crs, sizeof(crs));
 	return aml_device(at, body, p - body);
 }
 
@@ -218,18 +226,13 @@ static size_t power_button_aml(uint8_t *at)
 	p = put(p, "\x08_UID\x00", 6);				/* Zero */
 	q += aml_device(q, body, p - body);
 
-	r = put(r, "\x89\x06\x00\x03\x01", 5);
-	r = put32(r, ACPI_GED_PIN);
+	r = crs_interrupt(r, ACPI_GED_PIN);
 	r = put(r, "\x79\x00", 2);
 	p = body;
 	p = put(p, "GED0", 4);
 	p = put(p, "\x08_HID\x0d" "ACPI0013", 15);
 	p = put(p, "\x08_UID\x00", 6);
-	p = put(p, "\x08_CRS\x11", 6);
-	p = pkg_length(p, 2 + (r - crs));
-	*p++ = AML_BYTE;
-	*p++ = r - crs;
-	p = put(p, crs, r - crs);
+	p = aml_crs(p, crs, r - crs);
 	*p++ = AML_METHOD;
 	p = pkg_length(p, sizeof(evt) - 1);
 	p = put(p, evt, sizeof(evt) - 1);
