@@ -66,7 +66,13 @@ if [ -d /sys/bus/virtio ]; then
 	fi
 	[ -c /dev/hwrng ] &&
 		say "rng $(cat /sys/class/misc/hw_random/rng_current) gave $(head -c 64 /dev/hwrng | wc -c) bytes"
-	[ -c /dev/hvc0 ] && echo "lvmm-guest: hello through hvc0" >/dev/hvc0
+	# hvc0's line reaches vmctl's stdout at once, the serial console's
+	# later: 7.x prints the console from a thread, and a line still on its
+	# way would be cut in two by this one. A second is enough to drain it.
+	if [ -c /dev/hvc0 ]; then
+		read -t 1 line <&3
+		echo "lvmm-guest: hello through hvc0" >/dev/hvc0
+	fi
 	if ip link set eth0 up 2>/dev/null; then
 		ip addr add 10.0.2.15/24 dev eth0
 		if ping -c 1 -W 10 10.0.2.1 >/dev/null 2>&1; then

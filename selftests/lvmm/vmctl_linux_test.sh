@@ -48,7 +48,13 @@ check_no_reports() {
 	echo "not ok $n - $1" >>"$tmp/tap"
 	tr -d "\r" <"$tmp/out" | grep -Em1 -B2 -A37 "$REPORTS" | sed "s/^/# /" >>"$tmp/tap"
 }
-expect() { if grep -Eq "$2" "$tmp/out"; then ok "$1"; else notok "$1 (wanted /$2/)"; fi; }
+# expect NAME PATTERN: a failure also quotes the guest's line that begins
+# as PATTERN's first two words do (what it said instead), if any.
+expect() {
+	if grep -Eq "$2" "$tmp/out"; then ok "$1"; return; fi
+	saw=$(tr -d '\r' <"$tmp/out" | grep -F "$(echo "$2" | cut -d' ' -f1-2)" | tail -n 1)
+	notok "$1 (wanted /$2/${saw:+, saw: $saw})"
+}
 # check NAME CMD...: ok when CMD succeeds
 check() { name=$1 && shift && if "$@"; then ok "$name"; else notok "$name"; fi; }
 # The guest's init writes this line at sector 8 of vda (and flushes it).
