@@ -127,11 +127,11 @@ for r in crun runc; do
 	p=$(command -v "$r") || continue
 	add "$p" "usr/bin/$r" dynamic-ok
 done
-# The engines ctr runs under, and the image peers ctr's archives are
-# checked against (LVMM_IMAGE_ENGINES=1: the beds that run selftests
-# tagged "engines"; 60 MB that the others do without).
+# The engines ctr runs under, and the image peers ctr's archives and
+# pushes are checked against (LVMM_IMAGE_ENGINES=1: the beds that run
+# selftests tagged "engines"; 80 MB that the others do without).
 if [ -n "${LVMM_IMAGE_ENGINES:-}" ]; then
-	for p in podman conmon skopeo umoci; do
+	for p in podman conmon skopeo umoci docker-registry; do
 		add "$(command -v "$p")" "usr/bin/$p" dynamic-ok
 	done
 	# GNU tar, find, diff and cmp for the image tests (--transform,

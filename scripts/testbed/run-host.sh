@@ -32,6 +32,7 @@ busybox=$(command -v busybox)
 	host_test ctr_containerd_test.sh 300 "$TOPDIR/tools/ctr/ctr" "$busybox"
 	host_test ctr_image_test.sh 120 "$TOPDIR/tools/ctr/ctr" "$busybox"
 	host_test ctr_registry_test.sh 300 "$TOPDIR/tools/ctr/ctr-image" "$busybox"
+	host_test ctr_registry_interop_test.sh 300 "$TOPDIR/tools/ctr/ctr-image" "$busybox"
 	# save/load and build against Podman, buildah, skopeo and umoci
 	host_test ctr_image_archive_test.sh 300 "$TOPDIR/tools/ctr/ctr-image" "$busybox"
 	host_test ctr_image_build_test.sh 300 "$TOPDIR/tools/ctr/ctr-image" "$busybox"

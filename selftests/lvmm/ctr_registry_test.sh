@@ -3,14 +3,11 @@
 # ctr's image side against a real registry: Debian's docker-registry
 # (the distribution project's, the one Docker Hub runs) started by the
 # test twice, plain http and then TLS (a self-signed certificate) with
-# htpasswd logins. ctr-image pushes and pulls there, and skopeo and
-# umoci, Podman's own tools, read what ctr pushed and write what ctr
-# pulls: the same files must come out on both sides (also for an image
-# ctr builds with COPY and RUN, against what its own container sees,
-# through skopeo copy and umoci raw unpack). Then the registry
-# paths that only show under load or malice: blobs the registry has
+# htpasswd logins. ctr-image pushes and pulls there (what skopeo, umoci
+# and Podman make of its images is ctr_registry_interop_test.sh's), then
+# the paths that only show under load or malice: blobs the registry has
 # (HEAD), chunked uploads, cross-repository mounts, an index with two
-# platforms, Docker's media types, a blob altered in the registry's
+# platforms, a blob altered in the registry's
 # storage, a pull killed mid-layer, two pulls at once into one store, a
 # full disk under pull, import and load; and logins: auth.json in
 # Podman's format, a wrong password, TLS with --cert-dir or
@@ -179,78 +176,6 @@ refused "a pull by a digest the registry does not have fails naming the answer" 
 	"answered 404" ci s3 pull $P "$R/x@sha256:$(printf '%064d' 0)"
 refused "a name without a registry is refused (ctr has no default registry)" \
 	"names no registry" ci s3 pull x:1
-
-# skopeo and umoci read what ctr pushed
-if skopeo copy --src-tls-verify=false "docker://$R/x:1" "oci:$tmp/sk:x" >"$tmp/out" 2>&1 &&
-	umoci unpack --image "$tmp/sk:x" "$tmp/skb" >>"$tmp/out" 2>&1 &&
-	same_files "$tmp/xroot" "$tmp/skb/rootfs" >>"$tmp/out"; then
-	ok "skopeo copies ctr's push to an OCI layout, umoci unpacks the same files"
-else
-	notok "skopeo copies ctr's push to an OCI layout, umoci unpacks the same files"
-fi
-
-# umoci makes an image, skopeo pushes it (OCI types, and Docker's with --format v2s2)
-mkdir -p "$tmp/um"
-if umoci init --layout "$tmp/um/l" >"$tmp/out" 2>&1 && umoci new --image "$tmp/um/l:u" >>"$tmp/out" 2>&1 &&
-	umoci unpack --image "$tmp/um/l:u" "$tmp/um/b" >>"$tmp/out" 2>&1 &&
-	cp -a "$tmp/xroot/." "$tmp/um/b/rootfs/" && echo umoci >"$tmp/um/b/rootfs/etc/marker" &&
-	umoci repack --image "$tmp/um/l:u" "$tmp/um/b" >>"$tmp/out" 2>&1 &&
-	skopeo copy --dest-tls-verify=false "oci:$tmp/um/l:u" "docker://$R/um:u" >>"$tmp/out" 2>&1 &&
-	skopeo copy --format v2s2 --dest-tls-verify=false "oci:$tmp/um/l:u" "docker://$R/dock:d" >>"$tmp/out" 2>&1; then
-	ok "umoci builds an image, skopeo pushes it as OCI and as Docker v2"
-else
-	notok "umoci builds an image, skopeo pushes it as OCI and as Docker v2"
-fi
-if ci s4 pull $P "$R/um:u" >"$tmp/out" 2>&1 && [ "$(cat "$(layer_of s4)/etc/marker")" = umoci ]; then
-	ok "ctr pulls skopeo's push (OCI manifest) and unpacks umoci's files"
-else
-	notok "ctr pulls skopeo's push (OCI manifest) and unpacks umoci's files"
-fi
-# ... and runs it: the container sees umoci's files (an image without Cmd: the command given)
-um_sums="busybox sha256sum bin/busybox etc/passwd etc/marker"
-ci s4 container run --rm "$R/um:u" sh -c "cd / && $um_sums" >"$tmp/um-ctr" 2>&1
-(cd "$tmp/um/b/rootfs" 2>/dev/null && eval "$um_sums") >"$tmp/um-host" 2>&1
-if [ "$(wc -l <"$tmp/um-ctr")" = 3 ] && cmp "$tmp/um-host" "$tmp/um-ctr" >"$tmp/out" 2>&1; then
-	ok "ctr container run of skopeo's push of umoci's image sees umoci's files"
-else
-	diff "$tmp/um-host" "$tmp/um-ctr" >>"$tmp/out" 2>&1
-	notok "ctr container run of skopeo's push of umoci's image sees umoci's files"
-fi
-if ci s5 pull $P "$R/dock:d" >"$tmp/out" 2>&1 && ci s5 image inspect "$R/dock:d" >>"$tmp/out" 2>&1 &&
-	grep -q 'vnd.docker.distribution.manifest.v2+json' "$tmp/out" &&
-	[ "$(cat "$(layer_of s5)/etc/marker")" = umoci ]; then
-	ok "ctr pulls a Docker v2 manifest and keeps its media types"
-else
-	notok "ctr pulls a Docker v2 manifest and keeps its media types"
-fi
-
-# ctr build -> ctr push -> skopeo copy to an OCI layout -> umoci raw
-# unpack: the files the Containerfile added are those ctr's own container sees
-mkdir -p "$tmp/ctx"
-echo "copied by COPY" >"$tmp/ctx/app.txt"
-head -c 100000 /dev/urandom >"$tmp/ctx/data.bin"
-cat >"$tmp/ctx/Containerfile" <<'EOF'
-FROM base:1
-COPY app.txt /app/app.txt
-COPY data.bin /app/
-RUN busybox mkdir -p /gen && busybox seq 1 1000 >/gen/seq.txt && busybox cp /app/app.txt /gen/copy.txt && busybox ln -s ../app/app.txt /gen/link
-EOF
-# the checksums of the files the Containerfile added, and the link's target
-sums="busybox sha256sum app/app.txt app/data.bin gen/seq.txt gen/copy.txt && busybox readlink gen/link"
-ci s20 import "$tmp/x.tgz" base:1 >/dev/null 2>&1
-check "ctr build: a Containerfile with COPY and RUN" ci s20 build -t "$R/built:1" "$tmp/ctx"
-check "... pushed" ci s20 push $P "$R/built:1"
-check "... skopeo copies it to an OCI layout, umoci raw unpacks it" sh -c "
-	skopeo copy --src-tls-verify=false 'docker://$R/built:1' 'oci:$tmp/chain:built' &&
-	umoci raw unpack --image '$tmp/chain:built' '$tmp/chain-rootfs'"
-ci s20 container run --rm "$R/built:1" sh -c "cd / && $sums" >"$tmp/ctr-sums" 2>&1
-(cd "$tmp/chain-rootfs" 2>/dev/null && eval "$sums") >"$tmp/umoci-sums" 2>&1
-if [ "$(wc -l <"$tmp/ctr-sums")" = 5 ] && cmp "$tmp/ctr-sums" "$tmp/umoci-sums" >"$tmp/out" 2>&1; then
-	ok "... umoci's files are those ctr's container sees (sha256 of what COPY and RUN added, the symlink)"
-else
-	diff "$tmp/ctr-sums" "$tmp/umoci-sums" >>"$tmp/out" 2>&1
-	notok "... umoci's files are those ctr's container sees (sha256 of what COPY and RUN added, the symlink)"
-fi
 
 # chunked uploads (a small threshold) and cross-repository mounts
 head -c 300000 /dev/urandom >"$tmp/rand"
