@@ -13,15 +13,6 @@ podman_setup
 # cwd), the same under any engine; ctr's run of bb is the reference
 same_cmd='cat /etc/hello /etc/passwd /etc/group && ls /bin && id -u && id -g && busybox sha256sum /bin/busybox && pwd'
 ci container run --rm bb sh -c "$same_cmd" >"$tmp/ctr.run" 2>&1
-# same_run NAME WANT OUT: OUT is WANT (a run that printed hello), to the byte
-same_run() {
-	if grep -qx hello "$2" && cmp -s "$2" "$3"; then
-		ok "$1"
-	else
-		diff "$2" "$3" >"$3.diff" 2>&1
-		notok "$1" "$3.diff"
-	fi
-}
 
 # ---- ctr save, read by the others ----
 ci save -o "$tmp/d.tar" bb 2>"$tmp/save.err"

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by the ctr-image tests (ctr_image_archive_test.sh,
+# ctr_registry_interop_test.sh,
 # ctr_image_build_test.sh): TAP bookkeeping (engine_matrix.sh's ok, notok,
 # finish), a busybox root filesystem, and Podman, skopeo and umoci with a
 # world of their own under $tmp (storage, containers.conf), so nothing of
@@ -70,6 +71,15 @@ same_tree() {
 	[ "$(tree_list "$1")" = "$(tree_list "$2")" ] && diff -r --no-dereference "$1" "$2" >/dev/null
 }
 
+# same_run NAME WANT OUT: OUT is WANT (a run that printed hello), to the byte
+same_run() {
+	if grep -qx hello "$2" && cmp -s "$2" "$3"; then
+		ok "$1"
+	else
+		diff "$2" "$3" >"$3.diff" 2>&1
+		notok "$1" "$3.diff"
+	fi
+}
 # need TOOL...: a TAP failure (not a skip) for a missing tool deps.sh installs
 need() {
 	for t in "$@"; do

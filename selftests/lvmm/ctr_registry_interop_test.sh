@@ -65,15 +65,6 @@ layer_of() { echo "$tmp/$1"/layers/*; }
 # $same_cmd: what a container shows of its image, the same under any engine
 same_cmd='cat /etc/hello /etc/passwd && ls /bin && id -u && busybox sha256sum /bin/busybox && pwd'
 ci container run --rm bb sh -c "$same_cmd" >"$tmp/ctr.run" 2>&1
-# same_run NAME WANT OUT: OUT is WANT (a run that printed hello), to the byte
-same_run() {
-	if grep -qx hello "$2" && cmp -s "$2" "$3"; then
-		ok "$1"
-	else
-		diff "$2" "$3" >"$3.diff" 2>&1
-		notok "$1" "$3.diff"
-	fi
-}
 
 # ---- ctr pushes; skopeo, umoci and Podman read it ----
 if ci tag bb "$R/bb:1" >"$tmp/push.out" 2>&1 && ci push $P "$R/bb:1" >>"$tmp/push.out" 2>&1; then
