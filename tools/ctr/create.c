@@ -288,7 +288,7 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	struct ctr_state st;
 	struct cg cg;
 	char fifo[4200], buf[32];
-	int sync[2] = { -1, -1 }, fifo_fd = -1, master = -1, flags = 0, i, ret;
+	int sync[2] = { -1, -1 }, fifo_fd = -1, master = -1, flags = 0, attach_err, i, ret;
 	pid_t pid = -1;
 
 	memset(&st, 0, sizeof(st));
@@ -345,10 +345,10 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 		if (!s.ns[i].path && s.ns[i].type != CLONE_NEWCGROUP)
 			flags |= s.ns[i].type;
 
-	pid = syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, 0);
+	pid = cg_clone(st.cgroup[0] ? &cg : NULL, (unsigned long)flags, &attach_err);
 	if (pid < 0) {
-		ret = -errno;
-		ctr_err("creating the container's namespaces: %s", strerror(errno));
+		ret = pid;
+		ctr_err("creating the container's namespaces: %s", strerror(-ret));
 		goto fail;
 	}
 	if (pid == 0) {
@@ -358,8 +358,9 @@ int ctr_create(const char *id, const struct ctr_create_opts *o, pid_t *out, int 
 	close(sync[1]);
 	sync[1] = -1;
 
-	if (st.cgroup[0] && cg_attach(&cg, pid))
-		ctr_err("warning: cannot move the container into %s", st.cgroup);
+	if (attach_err)
+		ctr_err("warning: cannot move the container into %s: %s", st.cgroup,
+			strerror(-attach_err));
 	if (st.cgroup[0])
 		apply_device_policy(&s, &cg);
 	else

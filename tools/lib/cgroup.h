@@ -63,6 +63,13 @@ int cg_apply(const struct cg *cg, const struct cg_limits *l, char *skipped, size
 /* @file of the group into @buf (NUL-terminated); 0 or -errno. */
 int cg_read(const struct cg *cg, const char *file, char *buf, size_t len);
 int cg_attach(const struct cg *cg, pid_t pid);
+/*
+ * fork() with the clone flags @flags (namespaces), the child born in @cg
+ * (NULL: where the caller is). Returns the child's pid in the parent, 0
+ * in the child, -errno if there is no child; *@attach_err is 0 or the
+ * -errno of putting the child into @cg.
+ */
+pid_t cg_clone(const struct cg *cg, unsigned long flags, int *attach_err);
 int cg_freeze(const struct cg *cg, bool frozen);
 /* Kill every process in the group (cgroup.kill, else one by one). */
 int cg_kill_all(const struct cg *cg, int sig);
