@@ -226,6 +226,9 @@ int ctr_signal_number(const char *name);
 /* ps --format json: a JSON array of pids; else ps(1) with @ps_args (NULL: -ef), as runc. */
 int ctr_ps_as(const char *id, bool json, char **ps_args);
 
+/* exeguard.c: re-exec from a read-only or sealed copy (CVE-2019-5736), or exit. */
+void ctr_exe_guard(char **argv);
+
 /* util.c */
 void ctr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* @s with control characters as \xNN, so nothing from a config or an id drives a terminal. */

@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -25,61 +23,11 @@
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/*
- * CVE-2019-5736: a container process must never be able to open ctr's
- * own binary for writing through /proc/PID/exe.  ctr runs from a sealed,
- * read-only memfd copy of itself, as runc does.
- */
-#ifndef MFD_EXEC
-#define MFD_EXEC	0x0010U		/* Linux 6.3: say so, or vm.memfd_noexec may refuse */
-#endif
-
-static void reexec_sealed(char **argv)
-{
-	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
-	int exe, mfd, have;
-	struct stat st;
-	off_t off = 0;
-
-	exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (exe < 0 || fstat(exe, &st))
-		goto fail;
-	/*
-	 * A binary that is not a memfd (ext4, say) has no seals: F_GET_SEALS
-	 * fails with -1, whose every bit is set, so check for that first.
-	 * Any tmpfs file reports F_SEAL_SEAL: only all four mean our copy.
-	 */
-	have = fcntl(exe, F_GET_SEALS);
-	if (have != -1 && (have & seals) == seals) {
-		close(exe);
-		return;		/* already the sealed copy */
-	}
-	mfd = memfd_create("ctr", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-	if (mfd < 0 && errno == EINVAL)	/* a kernel before 6.3 */
-		mfd = memfd_create("ctr", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (mfd < 0)
-		goto fail;
-	while (off < st.st_size)
-		if (sendfile(mfd, exe, &off, st.st_size - off) <= 0)
-			break;
-	close(exe);
-	exe = -1;
-	if (off != st.st_size || fcntl(mfd, F_ADD_SEALS, seals))
-		goto fail;
-	fexecve(mfd, argv, environ);
-fail:
-	/* Running on unprotected would let a container rewrite the host's ctr. */
-	ctr_err("cannot run from a sealed copy of ctr (%s): refusing to start containers",
-		strerror(errno));
-	exit(1);
-}
-
-
 struct verb {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *args, *help;
-	bool sealed;		/* starts container processes: runs from the sealed copy */
+	bool sealed;		/* starts container processes: runs from a guarded copy (exeguard.c) */
 };
 
 static const struct verb *current;	/* the verb being run, for messages */
@@ -656,9 +604,9 @@ int main(int argc, char **argv)
 		ctr_err("unknown command \"%s\" (see ctr --help)", argv[optind]);
 		return 1;
 	}
-	/* Verbs that start container processes run from the sealed copy. */
+	/* Verbs that start container processes run from a guarded copy. */
 	if (v->sealed)
-		reexec_sealed(argv);
+		ctr_exe_guard(argv);
 	current = v;
 	ctr_cli_verb(v->name, current_help);
 	ctr_debug("%s (root %s, %d arguments)", v->name, ctr_root, argc - optind - 1);
