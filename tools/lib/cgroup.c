@@ -260,9 +260,9 @@ int cg_attach(const struct cg *cg, pid_t pid)
 
 /*
  * clone3's CLONE_INTO_CGROUP (Linux 5.7) makes the child in the group: a
- * write to cgroup.procs migrates it, which waits for an RCU grace period
- * under cgroup_threadgroup_rwsem (10 ms measured on a 6.1 host, more in
- * the test VM). Any failure of clone3 (an older kernel, a seccomp filter
+ * write to cgroup.procs migrates it, which can wait for an RCU grace
+ * period under cgroup_threadgroup_rwsem (that write took 10 ms under
+ * strace on a 6.1 host). Any failure of clone3 (an older kernel, a seccomp filter
  * that hides it, a group that cannot take the child) falls back to clone
  * and that write, which then says what is wrong.
  */
