@@ -3,7 +3,7 @@
 # kmod/, uapi/ and the top-level Kbuild are mirrored into OUTDIR (mtimes
 # kept, so kbuild rebuilds incrementally) and kbuild runs there.
 # usage: build-module.sh KDIR OUTDIR   (W=1 and C=2 in the environment pass
-# on). A KDIR inside kdirs.sh's Debian 13 chroot is built in it, with
+# on; SPARSE_OLD=1 see below). A KDIR inside kdirs.sh's Debian 13 chroot is built in it, with
 # OUTDIR bind-mounted on its /lvmm.
 # Prints the path of the built lvmm.ko.
 set -euo pipefail
@@ -27,6 +27,11 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	"${srcs[@]}" "$out/"
 
 args=(-s -j"$JOBS" ${W:+W=$W} ${C:+C=$C} modules)
+# SPARSE_OLD=1 (lint.sh, for 7.x): sparse 0.6.4 on headers newer than it,
+# past kbuild's check (a command-line KBUILD_CHECKSRC wins over the
+# Makefile's) and with __typeof_unqual__ read as __typeof__.
+[ -z "${C:-}" ] || [ -z "${SPARSE_OLD:-}" ] ||
+	args=(-s -j"$JOBS" ${W:+W=$W} KBUILD_CHECKSRC="$C" "CHECK=sparse -D__typeof_unqual__=__typeof__" modules)
 if [ "$root" = / ]; then
 	make -C "$kdir" M="$out" "${args[@]}" >&2
 else
