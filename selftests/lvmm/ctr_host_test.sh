@@ -182,6 +182,18 @@ else
 	sh -c ": >/proc/$pid/exe" >>"$tmp/out" 2>&1
 	expect "CVE-2019-5736: create's waiting process runs from a read-only clone of ctr (on $fs)" 'Read-only file system'
 	$CC delete --force cve >/dev/null 2>&1
+	# Without open_tree (a kernel before 5.12, a seccomp profile that
+	# hides it) ctr runs from a sealed memfd copy of itself instead.
+	DENY=$(dirname "$CTR_BIN")/tests/deny_syscall
+	if [ -x "$DENY" ]; then
+		(cd "$B" && "$DENY" open_tree -- $CC create cve) >"$tmp/out" 2>&1
+		pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$STATE/cve/state.json" 2>/dev/null)
+		readlink "/proc/$pid/exe" >>"$tmp/out" 2>&1
+		expect "CVE-2019-5736: without open_tree, the waiting process runs from a sealed memfd copy" 'memfd:ctr'
+		$CC delete --force cve >/dev/null 2>&1
+	else
+		notok "CVE-2019-5736: $DENY is built (make -C tools/ctr)"
+	fi
 	# The attack: ctr exec runs /evil, whose interpreter is /proc/self/exe,
 	# that is the exec'ing ctr itself. It blocks on a full stderr pipe; a
 	# second process of the container (sharing the host's pid namespace)
