@@ -2,7 +2,8 @@
 /*
  * The generic netlink family "lvmm": names and the VM listing across
  * processes, pause and resume of a running guest, access control for a
- * non-root user, events in order, and malformed requests.
+ * non-root user, events in order (also before a request's answer), and
+ * malformed requests.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -429,6 +430,34 @@ TEST(events_in_order)
 	lvmm_nl_close(grp);
 	lvmm_nl_close(sub);
 	lvmm_nl_close(nl);
+}
+
+/*
+ * A request on a subscribed socket while an event waits there: the event
+ * comes before the request's answer, and neither is lost (vmctl events
+ * subscribed while VMs were being created and failed with EIO).
+ */
+TEST(request_behind_an_event)
+{
+	struct lvmm_nl_event ev;
+	struct lvmm_nl *sub;
+	struct test_vm t;
+	uint32_t id;
+
+	sub = lvmm_nl_open();
+	ASSERT_NE(NULL, sub);
+	ASSERT_EQ(0, lvmm_nl_subscribe(sub));
+	ASSERT_EQ(0, test_vm_create(&t, GUEST_RAM));
+	ASSERT_EQ(0, lvmm_set_vm_name(&t.vm, "nl-behind"));
+	id = vm_id_of(sub, "nl-behind");
+	EXPECT_NE(0, id);
+	ASSERT_EQ(1, next_event_of(sub, 0, &ev));
+	EXPECT_EQ(LVMM_EVENT_CREATED, ev.event);
+	EXPECT_EQ(id, ev.vm_id);
+	test_vm_destroy(&t);
+	ASSERT_EQ(1, next_event_of(sub, id, &ev));
+	EXPECT_EQ(LVMM_EVENT_DESTROYED, ev.event);
+	lvmm_nl_close(sub);
 }
 
 /* uid 1000's subscriber gets its own VMs' events, not root's; no group for it. */

@@ -13,10 +13,20 @@
 
 #include "lvmm_nl.h"
 
+/*
+ * A subscribed socket gets events (sequence number 0) at any time, also
+ * between a request and its answer: the first of those wait here for
+ * lvmm_nl_next_event(); more are lost, and it says so.
+ */
+#define EARLY_EVENTS 16
+
 struct lvmm_nl {
 	struct nl_sock *sk;
 	int family;
 	char error[256];
+	struct lvmm_nl_event early[EARLY_EVENTS];
+	int nearly, early_next;
+	bool early_lost;
 };
 
 /* What one request collects from the answers to it. */
@@ -25,6 +35,7 @@ struct lvmm_nl_call {
 	int (*parse)(struct nlmsghdr *nlh, struct nlattr **tb, struct lvmm_nl_call *call);
 	void *out;
 	int max, count, err;
+	unsigned int seq;	/* the request's */
 	bool done, stopped;
 	int (*fn)(const struct lvmm_nl_vm *vm, void *arg);
 	void *arg;
@@ -141,6 +152,46 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static bool event_from_attrs(struct nlattr **tb, struct lvmm_nl_event *ev)
+{
+	if (!tb[LVMM_ATTR_EVENT])
+		return false;
+	memset(ev, 0, sizeof(*ev));
+	ev->event = u32_attr(tb, LVMM_ATTR_EVENT, 0);
+	ev->vm_id = u32_attr(tb, LVMM_ATTR_VM_ID, 0);
+	ev->owner_pid = u32_attr(tb, LVMM_ATTR_OWNER_PID, 0);
+	ev->owner_uid = u32_attr(tb, LVMM_ATTR_OWNER_UID, 0);
+	ev->vcpu_id = (int32_t)u32_attr(tb, LVMM_ATTR_VCPU_ID, (uint32_t)-1);
+	str_attr(ev->name, sizeof(ev->name), tb[LVMM_ATTR_VM_NAME]);
+	str_attr(ev->owner_cgroup, sizeof(ev->owner_cgroup), tb[LVMM_ATTR_OWNER_CGROUP]);
+	return true;
+}
+
+/* Instead of libnl's check: the request's answers, and events kept aside. */
+static int answer_or_event(struct nl_msg *msg, void *arg)
+{
+	struct lvmm_nl_call *call = arg;
+	struct lvmm_nl *nl = call->nl;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[LVMM_ATTR_MAX + 1];
+	struct lvmm_nl_event ev;
+
+	if (nlh->nlmsg_seq == call->seq)
+		return NL_OK;
+	if (nlh->nlmsg_seq == 0) {
+		if (genlmsg_parse(nlh, 0, tb, LVMM_ATTR_MAX, NULL) == 0 && event_from_attrs(tb, &ev)) {
+			if (nl->nearly < EARLY_EVENTS)
+				nl->early[nl->nearly++] = ev;
+			else
+				nl->early_lost = true;
+		}
+		return NL_SKIP;
+	}
+	call->err = -EPROTO;	/* an answer to no request of ours */
+	call->done = true;
+	return NL_STOP;
+}
+
 static int lvmm_nl_run(struct lvmm_nl *nl, struct nl_msg *msg, struct lvmm_nl_call *call)
 {
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -155,8 +206,10 @@ static int lvmm_nl_run(struct lvmm_nl *nl, struct nl_msg *msg, struct lvmm_nl_ca
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, call);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, call);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, call);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, answer_or_event, call);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, call);
 	ret = nl_send_auto(nl->sk, msg);
+	call->seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	/* Answers until the ack, the error or the end of a dump. */
 	while (ret >= 0 && !call->done)
@@ -351,19 +404,9 @@ static int any_seq(struct nl_msg *msg, void *arg)
 
 static int parse_event(struct nlmsghdr *nlh, struct nlattr **tb, struct lvmm_nl_call *call)
 {
-	struct lvmm_nl_event *ev = call->out;
-
 	(void)nlh;
-	if (!tb[LVMM_ATTR_EVENT])
+	if (!event_from_attrs(tb, call->out))
 		return 0;
-	memset(ev, 0, sizeof(*ev));
-	ev->event = u32_attr(tb, LVMM_ATTR_EVENT, 0);
-	ev->vm_id = u32_attr(tb, LVMM_ATTR_VM_ID, 0);
-	ev->owner_pid = u32_attr(tb, LVMM_ATTR_OWNER_PID, 0);
-	ev->owner_uid = u32_attr(tb, LVMM_ATTR_OWNER_UID, 0);
-	ev->vcpu_id = (int32_t)u32_attr(tb, LVMM_ATTR_VCPU_ID, (uint32_t)-1);
-	str_attr(ev->name, sizeof(ev->name), tb[LVMM_ATTR_VM_NAME]);
-	str_attr(ev->owner_cgroup, sizeof(ev->owner_cgroup), tb[LVMM_ATTR_OWNER_CGROUP]);
 	call->count++;
 	return 1;	/* one event per call */
 }
@@ -375,6 +418,17 @@ int lvmm_nl_next_event(struct lvmm_nl *nl, struct lvmm_nl_event *ev, int timeout
 	struct nl_cb *cb;
 	int ret;
 
+	if (nl->early_next < nl->nearly) {
+		*ev = nl->early[nl->early_next++];
+		if (nl->early_next == nl->nearly)
+			nl->early_next = nl->nearly = 0;
+		return 1;
+	}
+	if (nl->early_lost) {
+		nl->early_lost = false;
+		snprintf(nl->error, sizeof(nl->error), "events came faster than they were read");
+		return -ENOBUFS;
+	}
 	while (!call.count) {
 		ret = poll(&p, 1, timeout_ms);
 		if (ret < 0)
